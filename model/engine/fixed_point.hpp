@@ -1,0 +1,72 @@
+// 64-bit fixed-point quantities for extensive totals (money, mass, counts) so that
+// sums are exact and independent of summation order and rank layout.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+namespace ketensim::engine {
+
+// A quantity stored as an integer number of 1/Scale units. Tag keeps units apart.
+template <typename Tag, std::int64_t Scale>
+class Fixed {
+ public:
+  static constexpr std::int64_t kScale = Scale;
+
+  constexpr Fixed() = default;
+  static constexpr Fixed from_raw(std::int64_t raw) {
+    Fixed f;
+    f.raw_ = raw;
+    return f;
+  }
+  // Rounds half away from zero; identical on every rank for the same input.
+  static Fixed from_double(double value) {
+    return from_raw(static_cast<std::int64_t>(std::llround(value * static_cast<double>(Scale))));
+  }
+
+  constexpr std::int64_t raw() const { return raw_; }
+  double to_double() const { return static_cast<double>(raw_) / static_cast<double>(Scale); }
+
+  constexpr Fixed& operator+=(Fixed o) {
+    raw_ += o.raw_;
+    return *this;
+  }
+  constexpr Fixed& operator-=(Fixed o) {
+    raw_ -= o.raw_;
+    return *this;
+  }
+  friend constexpr Fixed operator+(Fixed a, Fixed b) { return a += b; }
+  friend constexpr Fixed operator-(Fixed a, Fixed b) { return a -= b; }
+  friend constexpr Fixed operator-(Fixed a) { return from_raw(-a.raw_); }
+  friend constexpr auto operator<=>(Fixed a, Fixed b) = default;
+
+  // Exact decimal text (no floating point), e.g. "-12.345" for Scale 1000.
+  std::string to_string() const {
+    const bool negative = raw_ < 0;
+    const std::uint64_t mag = negative ? static_cast<std::uint64_t>(-(raw_ + 1)) + 1u
+                                       : static_cast<std::uint64_t>(raw_);
+    const auto scale = static_cast<std::uint64_t>(Scale);
+    std::string out = (negative ? "-" : "") + std::to_string(mag / scale);
+    if constexpr (Scale > 1) {
+      std::string frac = std::to_string(mag % scale);
+      const std::size_t digits = std::to_string(scale).size() - 1;
+      out += "." + std::string(digits - frac.size(), '0') + frac;
+    }
+    return out;
+  }
+
+ private:
+  std::int64_t raw_ = 0;
+};
+
+struct EuroTag {};
+struct KilogramTag {};
+
+// Money in milli-euro: exact up to about 9.2e15 EUR.
+using Euro = Fixed<EuroTag, 1000>;
+// Mass in grams, expressed in kilograms: exact up to about 9.2e15 kg.
+using Kilograms = Fixed<KilogramTag, 1000>;
+
+}  // namespace ketensim::engine

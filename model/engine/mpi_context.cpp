@@ -1,0 +1,82 @@
+#include "model/engine/mpi_context.hpp"
+
+#include <stdexcept>
+
+namespace ketensim::engine {
+
+namespace {
+void check(int rc, const char* what) {
+  if (rc != MPI_SUCCESS) throw std::runtime_error(std::string("MPI call failed: ") + what);
+}
+}  // namespace
+
+MpiContext::MpiContext(int* argc, char*** argv) {
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  if (!initialised) {
+    check(MPI_Init(argc, argv), "MPI_Init");
+    owns_ = true;
+  }
+}
+
+MpiContext::~MpiContext() {
+  if (!owns_) return;
+  int finalised = 0;
+  MPI_Finalized(&finalised);
+  if (!finalised) MPI_Finalize();
+}
+
+Comm::Comm(MPI_Comm comm) : comm_(comm) {
+  check(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
+  check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
+}
+
+void Comm::barrier() const { check(MPI_Barrier(comm_), "MPI_Barrier"); }
+
+void Comm::allreduce_sum(std::span<std::int64_t> values) const {
+  if (values.empty()) return;
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T,
+                      MPI_SUM, comm_),
+        "MPI_Allreduce");
+}
+
+std::int64_t Comm::allreduce_sum(std::int64_t value) const {
+  allreduce_sum(std::span<std::int64_t>(&value, 1));
+  return value;
+}
+
+std::int64_t Comm::allreduce_max(std::int64_t value) const {
+  check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT64_T, MPI_MAX, comm_), "MPI_Allreduce");
+  return value;
+}
+
+double Comm::allreduce_max(double value) const {
+  check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_MAX, comm_), "MPI_Allreduce");
+  return value;
+}
+
+void Comm::broadcast(std::string& bytes, int root) const {
+  auto size = static_cast<std::int64_t>(bytes.size());
+  check(MPI_Bcast(&size, 1, MPI_INT64_T, root, comm_), "MPI_Bcast");
+  bytes.resize(static_cast<std::size_t>(size));
+  if (size > 0) check(MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_BYTE, root, comm_), "MPI_Bcast");
+}
+
+std::vector<std::uint8_t> Comm::allgather_bytes(std::span<const std::uint8_t> mine) const {
+  const int my_count = static_cast<int>(mine.size());
+  std::vector<int> counts(static_cast<std::size_t>(size_));
+  check(MPI_Allgather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_), "MPI_Allgather");
+  std::vector<int> displs(counts.size());
+  int total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    displs[r] = total;
+    total += counts[r];
+  }
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(total));
+  check(MPI_Allgatherv(mine.data(), my_count, MPI_BYTE, out.data(), counts.data(), displs.data(),
+                       MPI_BYTE, comm_),
+        "MPI_Allgatherv");
+  return out;
+}
+
+}  // namespace ketensim::engine

@@ -1,0 +1,55 @@
+// RAII ownership of MPI start-up and shutdown, and a thin communicator handle.
+// Everything above the engine talks to MPI only through these types.
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ketensim::engine {
+
+// Initialises MPI on construction (unless already initialised) and finalises it
+// on destruction if it did the initialising.
+class MpiContext {
+ public:
+  MpiContext(int* argc, char*** argv);
+  ~MpiContext();
+  MpiContext(const MpiContext&) = delete;
+  MpiContext& operator=(const MpiContext&) = delete;
+
+ private:
+  bool owns_ = false;
+};
+
+// A communicator: the world, or a group of ranks running one scenario of a sweep.
+class Comm {
+ public:
+  Comm() : Comm(MPI_COMM_WORLD) {}
+  explicit Comm(MPI_Comm comm);
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  MPI_Comm handle() const { return comm_; }
+  bool is_root() const { return rank_ == 0; }
+
+  void barrier() const;
+  // Exact element-wise sums of 64-bit integers (fixed-point totals) on every rank.
+  void allreduce_sum(std::span<std::int64_t> values) const;
+  std::int64_t allreduce_sum(std::int64_t value) const;
+  std::int64_t allreduce_max(std::int64_t value) const;
+  double allreduce_max(double value) const;
+  // Root's bytes on every rank.
+  void broadcast(std::string& bytes, int root = 0) const;
+  // Every rank's bytes concatenated in rank order, on every rank.
+  std::vector<std::uint8_t> allgather_bytes(std::span<const std::uint8_t> mine) const;
+
+ private:
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+}  // namespace ketensim::engine

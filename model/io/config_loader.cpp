@@ -1,0 +1,1 @@
+#include "model/io/config_loader.hpp"
