@@ -47,6 +47,10 @@ class Exchange {
   // Queue a message for its receiver's owning rank.
   void post(const M& msg) { outboxes_[static_cast<std::size_t>(partition_.owner(msg.receiver))].push_back(msg); }
 
+  // Queue a message for an explicit rank (ghost updates go to subscriber ranks,
+  // not to the receiver's owner).
+  void post_to(int rank, const M& msg) { outboxes_[static_cast<std::size_t>(rank)].push_back(msg); }
+
   // When set, received messages are shuffled (seeded) before the canonical sort;
   // a test aid proving that delivery order does not depend on arrival order.
   void set_shuffle_seed(std::uint64_t seed) {
@@ -98,6 +102,9 @@ class Exchange {
     ++rounds_;
     return inbox_;
   }
+
+  // The inbox of the last exchange (canonical order).
+  std::span<const M> received() const { return inbox_; }
 
   const ExchangeStats& stats() const { return stats_; }
 

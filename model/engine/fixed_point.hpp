@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -45,16 +46,22 @@ class Fixed {
   // Exact decimal text (no floating point), e.g. "-12.345" for Scale 1000.
   std::string to_string() const {
     const bool negative = raw_ < 0;
-    const std::uint64_t mag = negative ? static_cast<std::uint64_t>(-(raw_ + 1)) + 1u
+    // Magnitude as unsigned, valid for INT64_MIN too.
+    const std::uint64_t mag = negative ? ~static_cast<std::uint64_t>(raw_) + 1u
                                        : static_cast<std::uint64_t>(raw_);
     const auto scale = static_cast<std::uint64_t>(Scale);
-    std::string out = (negative ? "-" : "") + std::to_string(mag / scale);
-    if constexpr (Scale > 1) {
-      std::string frac = std::to_string(mag % scale);
-      const std::size_t digits = std::to_string(scale).size() - 1;
-      out += "." + std::string(digits - frac.size(), '0') + frac;
+    char buf[48];
+    int digits = 0;
+    for (std::uint64_t s = scale; s > 1; s /= 10) ++digits;
+    if (digits > 0) {
+      std::snprintf(buf, sizeof buf, "%s%llu.%0*llu", negative ? "-" : "",
+                    static_cast<unsigned long long>(mag / scale), digits,
+                    static_cast<unsigned long long>(mag % scale));
+    } else {
+      std::snprintf(buf, sizeof buf, "%s%llu", negative ? "-" : "",
+                    static_cast<unsigned long long>(mag));
     }
-    return out;
+    return buf;
   }
 
  private:

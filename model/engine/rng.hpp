@@ -102,7 +102,7 @@ class RandomStream {
   Philox4x32Key key_;
   Philox4x32Counter ctr_;
   Philox4x32Counter block_{};
-  int used_ = 4;
+  std::size_t used_ = 4;
 };
 
 }  // namespace ketensim::engine

@@ -1,0 +1,65 @@
+#include "agents/household.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ketensim::agents {
+
+std::array<double, kOptions> purchase_intentions(const PurchaseRule& rule, double attitude,
+                                                 const PurchaseSituation& s) {
+  double max_cost = 0;
+  for (int k = 0; k < kOptions; ++k)
+    if (s.available[static_cast<std::size_t>(k)]) max_cost = std::max(max_cost, s.cost[static_cast<std::size_t>(k)]);
+  std::array<double, kOptions> bi{};
+  for (int k = 0; k < kOptions; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    const auto option = static_cast<Option>(k);
+    const double a = option == Option::kNewLinear ? 1.0 - attitude : attitude;
+    const double pbc = max_cost > 0 ? -s.cost[i] / max_cost : 0.0;
+    bi[i] = rule.w_attitude * a + rule.w_social * s.social_share[i] + rule.w_pbc * pbc;
+    if (option == rule.default_option) bi[i] += rule.default_bonus;
+    if (option != s.last_choice) bi[i] -= rule.habit;
+  }
+  return bi;
+}
+
+std::array<double, kOptions> purchase_probabilities(const PurchaseRule& rule, double attitude,
+                                                    const PurchaseSituation& s) {
+  const auto bi = purchase_intentions(rule, attitude, s);
+  double best = -std::numeric_limits<double>::infinity();
+  for (int k = 0; k < kOptions; ++k)
+    if (s.available[static_cast<std::size_t>(k)]) best = std::max(best, bi[static_cast<std::size_t>(k)]);
+  std::array<double, kOptions> p{};
+  double total = 0;
+  for (int k = 0; k < kOptions; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    // Subtracting the best intention keeps exp() finite for small temperatures.
+    p[i] = s.available[i] ? std::exp((bi[i] - best) / rule.temperature) : 0.0;
+    total += p[i];
+  }
+  for (auto& x : p) x /= total;
+  return p;
+}
+
+Option choose_purchase(const PurchaseRule& rule, double attitude, const PurchaseSituation& s,
+                       RandomStream& rs) {
+  const auto p = purchase_probabilities(rule, attitude, s);
+  const double u = rs.uniform();
+  double cumulative = 0;
+  int last_available = 0;
+  for (int k = 0; k < kOptions; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    if (!s.available[i]) continue;
+    last_available = k;
+    cumulative += p[i];
+    if (u < cumulative) return static_cast<Option>(k);
+  }
+  return static_cast<Option>(last_available);
+}
+
+double bass_adoption_probability(double p, double q, double adopted_share, double dt_years) {
+  return 1.0 - std::exp(-(p + q * adopted_share) * dt_years);
+}
+
+}  // namespace ketensim::agents

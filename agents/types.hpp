@@ -1,0 +1,54 @@
+// Small value types shared by all agents: ids, options, strategies, roles.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "model/engine/fixed_point.hpp"
+#include "model/engine/partition.hpp"
+#include "model/engine/rng.hpp"
+
+namespace ketensim::agents {
+
+using engine::AgentId;
+using engine::Euro;
+using engine::Kilograms;
+using engine::RandomStream;
+
+// Most product groups a scenario may have (households store per-group state inline).
+inline constexpr int kMaxGroups = 8;
+
+// Household purchase options (MODEL.md "Household: purchase").
+enum class Option : std::uint8_t { kNewLinear = 0, kNewCircular = 1, kSecondHand = 2, kService = 3 };
+inline constexpr int kOptions = 4;
+
+// The four NPCE circular strategies ("knoppen").
+enum class Strategy : std::uint8_t { kReduce = 0, kSubstitute = 1, kExtend = 2, kRecycle = 3 };
+inline constexpr int kStrategies = 4;
+inline constexpr std::array<const char*, kStrategies> kStrategyNames = {"reduce", "substitute",
+                                                                       "extend", "recycle"};
+
+// Chain roles implemented so far.
+enum class Role : std::uint8_t { kProducer = 0, kRefurbisher = 1, kRecycler = 2 };
+inline constexpr int kRoles = 3;
+inline constexpr std::array<const char*, kRoles> kRoleNames = {"producer", "refurbisher",
+                                                               "recycler"};
+
+enum class SizeClass : std::uint8_t { kSme = 0, kLarge = 1 };
+
+// Purposes of random draws (part of the counter; never reuse a value).
+namespace purpose {
+inline constexpr engine::Purpose kHouseholdInit = 1;
+inline constexpr engine::Purpose kNetwork = 2;
+inline constexpr engine::Purpose kPurchase = 3;
+inline constexpr engine::Purpose kLifetime = 4;
+inline constexpr engine::Purpose kEndOfLife = 5;
+inline constexpr engine::Purpose kFirmInit = 6;
+inline constexpr engine::Purpose kReview = 7;
+inline constexpr engine::Purpose kEnforcement = 8;
+inline constexpr engine::Purpose kEntry = 9;
+inline constexpr engine::Purpose kSupplier = 10;
+inline constexpr engine::Purpose kArrival = 11;
+}  // namespace purpose
+
+}  // namespace ketensim::agents

@@ -1,0 +1,139 @@
+#include "model/app/run_command.hpp"
+
+#include <google/protobuf/util/json_util.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "model/io/config_loader.hpp"
+#include "model/io/errors.hpp"
+#include "model/io/logging.hpp"
+#include "model/io/progress.hpp"
+#include "model/io/run_directory.hpp"
+#include "model/world/params.hpp"
+#include "model/world/simulation.hpp"
+
+namespace ketensim::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string default_output(const std::string& scenario_name) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return "runs/" + scenario_name + "-" + buf;
+}
+
+nlohmann::json scenario_json(const config::Scenario& sc) {
+  std::string text;
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.always_print_primitive_fields = true;
+  opts.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(sc, &text, opts);
+  return nlohmann::json::parse(text);
+}
+
+// Root decides; every rank learns the outcome (code 0 = go on).
+int agree(const engine::Comm& comm, int code, std::string& message) {
+  std::string packet = std::to_string(code) + "\n" + message;
+  comm.broadcast(packet);
+  const auto nl = packet.find('\n');
+  message = packet.substr(nl + 1);
+  return std::stoi(packet.substr(0, nl));
+}
+
+}  // namespace
+
+int run_scenario(const RunOptions& options, const engine::Comm& comm) {
+  // 1. Config, on every rank (deterministic, so every rank agrees on errors).
+  config::Scenario scenario;
+  std::vector<std::string> overrides = options.overrides;
+  if (options.seed) overrides.push_back("seed=" + std::to_string(*options.seed));
+  try {
+    scenario = io::load_scenario(options.config, overrides);
+  } catch (const ConfigError& e) {
+    if (comm.is_root()) std::fprintf(stderr, "ketensim: error: %s\n", e.what());
+    return kExitBadInput;
+  }
+  world::Params params;
+  try {
+    params = world::resolve(scenario);
+  } catch (const std::exception& e) {
+    if (comm.is_root()) std::fprintf(stderr, "ketensim: error: %s: %s\n", options.config.c_str(), e.what());
+    return kExitBadInput;
+  }
+
+  // 2. Run directory, created by the root rank only.
+  std::string message = options.output.empty() ? default_output(params.name) : options.output;
+  int code = 0;
+  if (comm.is_root()) {
+    try {
+      io::RunDirectory::prepare(message, options.overwrite);
+    } catch (const RunDirError& e) {
+      code = kExitBadInput;
+      message = e.what();
+    }
+  }
+  code = agree(comm, code, message);
+  if (code != 0) {
+    if (comm.is_root()) std::fprintf(stderr, "ketensim: error: %s\n", message.c_str());
+    return code;
+  }
+  const fs::path run_dir = message;
+
+  io::setup_logging(run_dir / "logs", comm.rank(), options.log_level);
+  io::RunInfo info{options.config, io::to_yaml(scenario), scenario_json(scenario), scenario.seed(),
+                   comm.size(), options.command_line};
+  io::RunDirectory dir(run_dir, info);
+  try {
+    if (comm.is_root()) dir.start();
+    spdlog::info("scenario '{}' seed {} on {} rank(s), output {}", params.name, params.seed, comm.size(),
+                 run_dir.string());
+    const auto t_setup = std::chrono::steady_clock::now();
+    world::Simulation sim(params, comm);
+    sim.setup();
+    const double setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_setup).count();
+    spdlog::info("set-up {:.3f} s: {} households, {} companies on this rank", setup_seconds,
+                 sim.local_households(), sim.local_companies());
+
+    io::Progress progress(static_cast<int>(sim.ticks()), 5.0, comm.is_root() && options.progress);
+    const std::string header = world::timeseries_header();
+    double output_seconds = 0;
+    for (engine::Tick t = 0; t < sim.ticks(); ++t) {
+      sim.run_tick(t);
+      const std::string month = sim.calendar().at(t).to_string();
+      if (comm.is_root()) {
+        const auto t0 = std::chrono::steady_clock::now();
+        dir.append_timeseries(header, world::timeseries_rows(month, sim.group_ids(), sim.indicators()));
+        output_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      }
+      progress.update(static_cast<int>(t) + 1, month);
+    }
+    progress.finish();
+
+    std::vector<std::pair<std::string, double>> phases{{"setup", comm.allreduce_max(setup_seconds)}};
+    for (const auto& p : sim.scheduler().timings()) phases.emplace_back(p.name, comm.allreduce_max(p.seconds));
+    phases.emplace_back("output", output_seconds);
+    if (comm.is_root()) {
+      dir.complete(phases, static_cast<int>(sim.ticks()));
+      std::fprintf(stdout, "ketensim: run complete: %s (timeseries.csv, manifest.json, logs/)\n",
+                   run_dir.string().c_str());
+    }
+    spdlog::info("done; messages sent by this rank: {}", sim.messages_sent());
+    return kExitOk;
+  } catch (const std::exception& e) {
+    spdlog::error("run failed: {}", e.what());
+    dir.fail(e.what());
+    if (comm.size() > 1) MPI_Abort(comm.handle(), kExitFailure);
+    return kExitFailure;
+  }
+}
+
+}  // namespace ketensim::app

@@ -1,0 +1,73 @@
+// The indicators of one simulated month: exact integer accumulators per product
+// group (reduced over ranks with integer sums), and their CSV rendering.
+// Every column is documented in docs/OUTPUTS.md.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agents/types.hpp"
+
+namespace ketensim::world {
+
+// Extensive quantities, stored as int64: counts as-is, money in milli-euro,
+// mass in grams, units in milli-units, weights in milli-units.
+enum Metric : int {
+  kFirmsAlive = 0,
+  kFirmsCircular,
+  kAdoptedReduce,  // + strategy index
+  kAdoptedSubstitute,
+  kAdoptedExtend,
+  kAdoptedRecycle,
+  kRevenueTotal,     // milli-euro
+  kRevenueCircular,  // milli-euro, firms with any circular strategy
+  kPurchasesLinear,  // milli-units, + option index
+  kPurchasesCircular,
+  kPurchasesSecondHand,
+  kPurchasesService,
+  kMaterialUse,   // grams
+  kPrimaryUse,    // grams
+  kSecondaryUse,  // grams
+  kImported,      // grams (primary imports + imported recyclate)
+  kEndOfLife,     // grams
+  kCollected,     // grams
+  kRecyclate,     // grams produced by domestic recyclers
+  kSubsidyApplications,
+  kSubsidyGrants,
+  kSubsidyCommitted,  // milli-euro
+  kSubsidyPaid,       // milli-euro
+  kPenalties,         // milli-euro
+  kEntries,
+  kExits,
+  kCapacityLost,  // milli-weight
+  kCash,          // milli-euro, alive firms
+  kMetricCount
+};
+
+// Per-group prices set by the environment and the material market.
+struct GroupPrices {
+  double virgin_eur_t = 0;
+  double recyclate_eur_t = 0;
+};
+
+struct MonthIndicators {
+  // [group][metric]; the national total is computed when rendering.
+  std::vector<std::array<std::int64_t, kMetricCount>> groups;
+  std::vector<GroupPrices> prices;
+  std::int64_t subsidy_committed_cumulative = 0;  // milli-euro, national
+  std::int64_t budget_cumulative = 0;             // milli-euro, national envelope to date
+
+  std::span<std::int64_t> flat() {
+    return {groups.empty() ? nullptr : groups.front().data(), groups.size() * kMetricCount};
+  }
+};
+
+// CSV header line (no newline).
+std::string timeseries_header();
+// Rows of one month: one per product group, then the national total "NL".
+std::string timeseries_rows(const std::string& month, const std::vector<std::string>& group_ids,
+                            const MonthIndicators& m);
+
+}  // namespace ketensim::world

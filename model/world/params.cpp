@@ -1,0 +1,187 @@
+#include "model/world/params.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace ketensim::world {
+
+double RuleParams::enforcement(int year) const {
+  if (off || year < apply_year) return 0.0;
+  if (ramp_years <= 0) return enforcement_final;
+  const double f = std::min(1.0, static_cast<double>(year - apply_year) / ramp_years);
+  return enforcement_initial + f * (enforcement_final - enforcement_initial);
+}
+
+double Params::envelope_for(int year) const {
+  double amount = 0;
+  for (const auto& [y, eur] : envelope) {
+    if (y > year) break;
+    amount = eur;
+  }
+  if (!envelope.empty() && year < envelope.front().first) amount = envelope.front().second;
+  return amount;
+}
+
+namespace {
+
+int strategy_index(const std::string& id) {
+  for (int s = 0; s < agents::kStrategies; ++s)
+    if (id == agents::kStrategyNames[static_cast<std::size_t>(s)]) return s;
+  throw std::invalid_argument("unknown strategy id '" + id + "'");
+}
+
+int group_index(const std::vector<GroupParams>& groups, const std::string& id) {
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    if (groups[g].id == id) return static_cast<int>(g);
+  throw std::invalid_argument("unknown product group '" + id + "'");
+}
+
+void resolve_groups(const config::Scenario& sc, Params& p) {
+  if (sc.product_groups_size() == 0) throw std::invalid_argument("scenario has no product groups");
+  if (sc.product_groups_size() > agents::kMaxGroups)
+    throw std::invalid_argument("at most 8 product groups are supported");
+  for (const auto& pg : sc.product_groups()) {
+    GroupParams g;
+    g.id = pg.id();
+    g.weibull_shape = pg.weibull_shape();
+    g.weibull_scale_months = pg.lifetime_years() * 12.0 / std::tgamma(1.0 + 1.0 / g.weibull_shape);
+    g.mean_lifetime_months = pg.lifetime_years() * 12.0;
+    g.units_per_purchase = pg.units_per_purchase();
+    g.unit_mass_kg = pg.unit_mass_kg();
+    g.price_eur = pg.unit_price_eur();
+    g.price_factor = {1.0, pg.circular_price_factor(), pg.second_hand_price_factor(),
+                      pg.service_price_factor()};
+    g.virgin_price0 = pg.virgin_price_eur_per_t();
+    g.virgin_drift = pg.virgin_price_drift();
+    g.recyclate_price0 = pg.recyclate_price_eur_per_t();
+    g.import_share = pg.import_share();
+    g.initial_rc = pg.initial_recycled_content();
+    g.firms = {pg.producers(), pg.refurbishers(), pg.recyclers()};
+    g.entrant_slots = pg.entrant_slots();
+    g.large_share = pg.large_share();
+    g.critical = pg.critical_raw_materials();
+    p.groups.push_back(g);
+  }
+}
+
+void resolve_companies(const config::Companies& c, Params& p) {
+  p.intention = {c.w_economic(), c.w_social(), c.w_attitude(), c.w_chain_table(), c.beta()};
+  p.threshold_mean = c.threshold_mean();
+  p.threshold_sd = c.threshold_sd();
+  p.firm_attitude_mean = c.attitude_mean();
+  p.firm_attitude_sd = c.attitude_sd();
+  p.hurdle_sme = c.hurdle_rate_sme();
+  p.hurdle_large = c.hurdle_rate_large();
+  p.horizon_years = static_cast<int>(std::min<std::uint32_t>(c.horizon_years(), 50));
+  p.large_capex_factor = c.large_capex_factor();
+  p.bankruptcy_months = static_cast<int>(c.bankruptcy_months());
+  p.markup = c.markup();
+  p.cost_dispersion = c.cost_dispersion();
+  p.fixed_cost_share = c.fixed_cost_share();
+  p.initial_cash_months = c.initial_cash_months();
+  p.entry_rate = c.entry_rate();
+  p.material_cost_share = c.material_cost_share();
+  p.circular_premium = c.circular_premium();
+  p.circular_demand_share = c.circular_demand_share();
+  p.initial_adoption_share = c.initial_adoption_share();
+  p.credit_months = c.credit_months();
+  p.large_capacity_factor = c.large_capacity_factor();
+  // Strategy defaults come from the schema; entries in the config override them.
+  const config::Strategy defaults;
+  for (auto& s : p.strategies)
+    s = {defaults.capex_eur(), defaults.unit_cost_change(), defaults.material_change(),
+         defaults.recycled_content_gain(), defaults.learning_exponent()};
+  for (const auto& s : c.strategies()) {
+    p.strategies[static_cast<std::size_t>(strategy_index(s.id()))] = {
+        s.capex_eur(), s.unit_cost_change(), s.material_change(), s.recycled_content_gain(),
+        s.learning_exponent()};
+  }
+}
+
+void resolve_policy(const config::Scenario& sc, Params& p) {
+  for (const auto& ya : sc.government().envelope()) p.envelope.emplace_back(ya.year(), ya.amount_eur());
+  std::sort(p.envelope.begin(), p.envelope.end());
+  p.programme_share = sc.government().programme_share();
+  for (const auto& s : sc.government().schemes()) {
+    SchemeParams sp;
+    sp.id = s.id();
+    sp.rate_sme = s.rate_sme();
+    sp.rate_large = s.rate_large();
+    sp.min_eur = s.min_per_application_eur();
+    sp.max_eur = s.max_per_application_eur();
+    sp.budget_share = s.budget_share();
+    sp.first_year = s.first_year();
+    sp.last_year = s.last_year();
+    sp.window_start = static_cast<int>(s.window_start_month());
+    sp.window_end = static_cast<int>(s.window_end_month());
+    for (const auto& g : s.eligible_groups()) sp.group_mask |= 1u << group_index(p.groups, g);
+    if (s.eligible_groups().empty()) sp.group_mask = ~0u;
+    for (const auto& st : s.eligible_strategies())
+      sp.strategy_mask = static_cast<std::uint8_t>(sp.strategy_mask | (1u << strategy_index(st)));
+    if (s.eligible_strategies().empty()) sp.strategy_mask = 0xF;
+    sp.tender = s.allocation() == config::TENDER;
+    p.schemes.push_back(sp);
+  }
+  for (const auto& r : sc.eu().rules()) {
+    RuleParams rp;
+    rp.id = r.id();
+    rp.group = group_index(p.groups, r.product_group());
+    rp.announce_year = r.announce_year();
+    const int shift = static_cast<int>(r.shift_years());
+    rp.apply_year = r.apply_year() + (r.variant() == config::EARLY ? -shift : 0) +
+                    (r.variant() == config::LATE ? shift : 0);
+    rp.announce_year = std::min(rp.announce_year, rp.apply_year);
+    rp.off = r.variant() == config::OFF;
+    rp.min_rc = r.min_recycled_content();
+    rp.penalty_per_t = r.penalty_eur_per_t();
+    rp.enforcement_initial = r.enforcement_initial();
+    rp.enforcement_final = r.enforcement_final();
+    rp.ramp_years = static_cast<int>(r.enforcement_ramp_years());
+    p.rules.push_back(rp);
+  }
+}
+
+}  // namespace
+
+Params resolve(const config::Scenario& sc) {
+  Params p;
+  p.name = sc.name();
+  p.seed = sc.seed();
+  p.start = *engine::YearMonth::parse(sc.time().start());
+  p.end = *engine::YearMonth::parse(sc.time().end());
+
+  const auto& h = sc.households();
+  p.households = h.count();
+  p.household_weight = h.represented() / static_cast<double>(h.count());
+  p.municipalities = h.municipalities();
+  p.global_mixing = h.network().mixing() == config::GLOBAL;
+  p.degree = h.network().degree();
+  p.rewiring = h.network().rewiring();
+  p.purchase = {h.purchase().w_attitude(), h.purchase().w_social(), h.purchase().w_pbc(),
+                h.logit_temperature(),     h.default_bonus(),       static_cast<agents::Option>(h.default_option()),
+                h.habit()};
+  p.attitude_mean = h.attitude_mean();
+  p.attitude_sd = h.attitude_sd();
+  p.initial_second_hand = h.initial_second_hand_share();
+  p.initial_service = h.initial_service_share();
+
+  resolve_groups(sc, p);
+  resolve_companies(sc.companies(), p);
+  resolve_policy(sc, p);
+
+  p.pledge_threshold = sc.chain_tables().pledge_threshold();
+  p.information_boost = sc.chain_tables().information_boost();
+  const auto& m = sc.markets();
+  p.recyclate_speed = m.recyclate_price_speed();
+  p.recyclate_floor = m.recyclate_price_floor();
+  p.recyclate_cap = m.recyclate_price_cap();
+  p.recycling_yield = m.recycling_yield();
+  p.collection_share = m.collection_share();
+  p.recycling_cost = m.recycling_cost_eur_per_t();
+  p.company_weight = sc.engine().company_weight();
+  p.shuffle_arrivals = sc.engine().shuffle_arrivals();
+  return p;
+}
+
+}  // namespace ketensim::world

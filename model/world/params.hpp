@@ -1,0 +1,134 @@
+// Resolved, immutable run parameters derived from a validated scenario
+// (the "data" the simulation runs on; the scenario proto is the "description").
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agents/company.hpp"
+#include "agents/household.hpp"
+#include "ketensim/scenario.pb.h"
+#include "model/engine/calendar.hpp"
+
+namespace ketensim::world {
+
+struct GroupParams {
+  std::string id;
+  double weibull_shape = 2.2;
+  double weibull_scale_months = 120;  // scale so that the mean equals lifetime_years
+  double mean_lifetime_months = 120;
+  double units_per_purchase = 1;
+  double unit_mass_kg = 10;
+  double price_eur = 100;
+  std::array<double, agents::kOptions> price_factor{1, 1.1, 0.6, 0.9};
+  double virgin_price0 = 970;
+  double virgin_drift = 0.02;
+  double recyclate_price0 = 1650;
+  double import_share = 0.3;
+  double initial_rc = 0.1;
+  std::array<std::uint32_t, agents::kRoles> firms{};  // per role
+  std::uint32_t entrant_slots = 0;
+  double large_share = 0.1;
+  bool critical = false;
+};
+
+struct StrategyParams {
+  double capex = 200000;
+  double unit_cost_change = 0.05;
+  double material_change = 0;
+  double rc_gain = 0;
+  double learning = 0.3;
+};
+
+struct SchemeParams {
+  std::string id;
+  double rate_sme = 0.5, rate_large = 0.15;
+  double min_eur = 0, max_eur = 0;
+  double budget_share = 0.15;
+  int first_year = 2025, last_year = 2025;
+  int window_start = 1, window_end = 4;
+  std::uint32_t group_mask = 0;     // bit g: eligible group (all bits when none listed)
+  std::uint8_t strategy_mask = 0;   // bit s: eligible strategy
+  bool tender = false;
+};
+
+struct RuleParams {
+  std::string id;
+  int group = 0;
+  int announce_year = 2019;
+  int apply_year = 2025;  // after the variant's shift
+  bool off = false;
+  double min_rc = 0.25;
+  double penalty_per_t = 1000;
+  double enforcement_initial = 0.3, enforcement_final = 0.9;
+  int ramp_years = 5;
+
+  // Enforcement probability in `year` (0 before the apply year or when off).
+  double enforcement(int year) const;
+};
+
+struct Params {
+  std::string name;
+  std::uint64_t seed = 0;
+  engine::YearMonth start, end;
+
+  // Households.
+  std::uint64_t households = 0;
+  double household_weight = 1;  // real households per agent
+  std::uint32_t municipalities = 342;
+  bool global_mixing = false;
+  std::uint32_t degree = 10;
+  double rewiring = 0.1;
+  agents::PurchaseRule purchase;
+  double attitude_mean = 0.2, attitude_sd = 0.2;
+  double initial_second_hand = 0.1, initial_service = 0.01;
+
+  std::vector<GroupParams> groups;
+
+  // Companies.
+  agents::IntentionWeights intention;
+  double threshold_mean = 0.25, threshold_sd = 0.12;
+  double firm_attitude_mean = 0.3, firm_attitude_sd = 0.15;
+  double hurdle_sme = 0.12, hurdle_large = 0.08;
+  int horizon_years = 10;
+  double large_capex_factor = 5;
+  int bankruptcy_months = 24;
+  double markup = 0.08;
+  double cost_dispersion = 0.1;
+  double fixed_cost_share = 0.05;
+  double initial_cash_months = 3;
+  double entry_rate = 0.3;
+  double material_cost_share = 0.3;
+  double circular_premium = 0.1;
+  double circular_demand_share = 0.2;
+  double initial_adoption_share = 0.05;
+  double credit_months = 6;
+  double large_capacity_factor = 5;
+  std::array<StrategyParams, agents::kStrategies> strategies{};
+
+  // Government and EU.
+  std::vector<std::pair<int, double>> envelope;  // (year, EUR), sorted by year
+  double programme_share = 0.85;
+  std::vector<SchemeParams> schemes;
+  std::vector<RuleParams> rules;
+
+  // Chain tables and markets.
+  double pledge_threshold = 0.15;
+  double information_boost = 0.01;
+  double recyclate_speed = 0.05, recyclate_floor = 0.3, recyclate_cap = 3;
+  double recycling_yield = 0.7, collection_share = 0.45, recycling_cost = 350;
+
+  // Engine.
+  double company_weight = 50;
+  bool shuffle_arrivals = false;
+
+  // Article 21 envelope for `year` (years after the last entry repeat it).
+  double envelope_for(int year) const;
+};
+
+// Derives the run parameters; the scenario must already be validated.
+Params resolve(const config::Scenario& scenario);
+
+}  // namespace ketensim::world

@@ -1,0 +1,872 @@
+#include "model/world/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "agents/government.hpp"
+
+namespace ketensim::world {
+
+namespace {
+
+using agents::Company;
+using agents::Household;
+using agents::Option;
+using agents::RandomStream;
+using agents::Role;
+using agents::Strategy;
+using engine::Euro;
+using engine::Tick;
+
+constexpr int kOpt = agents::kOptions;
+
+// A purpose value per (base purpose, product group), so draws never depend on
+// the order in which one household's events of a tick are processed.
+engine::Purpose per_group(engine::Purpose base, int group) {
+  return static_cast<engine::Purpose>(base * 16 + group);
+}
+
+std::int64_t grams(double kg) { return std::llround(kg * 1000.0); }
+std::int64_t milli(double x) { return std::llround(x * 1000.0); }
+std::size_t idx(int i) { return static_cast<std::size_t>(i); }
+
+std::vector<engine::IdSegment> segments(const IdLayout& ids, double company_weight) {
+  return {{0, ids.households_begin, company_weight}, {ids.households_begin, ids.households_end, 1.0}};
+}
+
+// Compact offer published to every rank in the offers phase.
+struct Offer {
+  AgentId id;
+  float weight;
+  std::uint16_t group;
+  std::uint8_t option;
+  std::uint8_t pad;
+};
+
+// Pure function of (seed, household id): also used for ghost copies.
+Household make_household(const Params& p, AgentId id, std::uint64_t index) {
+  Household h;
+  RandomStream rs(p.seed, id, 0, agents::purpose::kHouseholdInit);
+  h.attitude = static_cast<float>(rs.truncated_normal(p.attitude_mean, p.attitude_sd, 0.0, 1.0));
+  // Municipalities are contiguous blocks of the id range, so ring neighbours share one.
+  h.municipality = static_cast<std::uint16_t>(index * p.municipalities / std::max<std::uint64_t>(p.households, 1));
+  h.income_class = static_cast<std::uint8_t>(rs.below(3));
+  h.due_tick.fill(Household::kNoEvent);
+  for (std::size_t g = 0; g < p.groups.size(); ++g) {
+    const double u = rs.uniform();
+    Option o = Option::kNewLinear;
+    if (u < p.initial_second_hand) {
+      o = Option::kSecondHand;
+    } else if (u < p.initial_second_hand + p.initial_service) {
+      o = Option::kService;
+    } else if (u < p.initial_second_hand + p.initial_service + p.initial_adoption_share) {
+      o = Option::kNewCircular;
+    }
+    h.last_choice[g] = static_cast<std::uint8_t>(o);
+  }
+  return h;
+}
+
+}  // namespace
+
+IdLayout::IdLayout(const Params& p) {
+  government = 0;
+  chain_tables_begin = 1;
+  companies_begin = chain_tables_begin + p.groups.size();
+  AgentId next = companies_begin;
+  for (const auto& g : p.groups) {
+    group_companies_begin.push_back(next);
+    next += AgentId{g.firms[0]} + g.firms[1] + g.firms[2] + g.entrant_slots;
+  }
+  group_companies_begin.push_back(next);
+  households_begin = next;
+  households_end = households_begin + p.households;
+}
+
+Simulation::Simulation(Params params, const engine::Comm& comm)
+    : params_(std::move(params)),
+      comm_(comm),
+      ids_(params_),
+      partition_(segments(ids_, params_.company_weight), comm.size()),
+      calendar_(params_.start, params_.end),
+      orders_(comm_, partition_),
+      applications_(comm_, partition_),
+      decisions_(comm_, partition_),
+      reports_(comm_, partition_),
+      ghosts_(comm_, partition_) {
+  for (const auto& g : params_.groups) group_ids_.push_back(g.id);
+  if (params_.shuffle_arrivals) {
+    orders_.set_shuffle_seed(params_.seed + 1);
+    applications_.set_shuffle_seed(params_.seed + 2);
+    decisions_.set_shuffle_seed(params_.seed + 3);
+    reports_.set_shuffle_seed(params_.seed + 4);
+    ghosts_.set_shuffle_seed(params_.seed + 5);
+  }
+  scheduler_.add_phase("environment", [this](Tick t) { phase_environment(t); });
+  scheduler_.add_phase("review", [this](Tick t) { phase_review(t); });
+  scheduler_.add_phase("government", [this](Tick t) { phase_government(t); });
+  scheduler_.add_phase("offers", [this](Tick t) { phase_offers(t); });
+  scheduler_.add_phase("consumers", [this](Tick t) { phase_consumers(t); });
+  scheduler_.add_phase("materials", [this](Tick t) { phase_materials(t); });
+  scheduler_.add_phase("social", [this](Tick t) { phase_social(t); });
+  scheduler_.add_phase("accounting", [this](Tick t) { phase_accounting(t); });
+}
+
+Simulation::~Simulation() = default;
+
+std::uint64_t Simulation::messages_sent() const {
+  return orders_.stats().messages_sent + applications_.stats().messages_sent +
+         decisions_.stats().messages_sent + reports_.stats().messages_sent +
+         ghosts_.stats().messages_sent;
+}
+
+// ---------------------------------------------------------------- set-up ----
+
+void Simulation::setup() {
+  const int rank = comm_.rank();
+  const AgentId first = partition_.first(rank);
+  const AgentId end = partition_.end(rank);
+  const std::size_t groups = params_.groups.size();
+
+  owns_government_ = partition_.owner(ids_.government) == rank;
+  for (std::size_t g = 0; g < groups; ++g)
+    if (partition_.owner(ids_.chain_table(static_cast<int>(g))) == rank) owned_tables_.push_back(static_cast<int>(g));
+
+  prices_.resize(groups);
+  for (std::size_t g = 0; g < groups; ++g)
+    prices_[g] = {params_.groups[g].virgin_price0, params_.groups[g].recyclate_price0};
+  boards_.assign(groups, {});
+  menus_.resize(groups);
+  choice_counts_.assign(groups, {});
+  local_choice_counts_.assign(groups, {});
+  recyclate_demand_kg_.assign(groups, 0.0);
+  last_producer_profit_.assign(groups, 0);
+  local_.assign(groups, {});
+  indicators_.groups.assign(groups, {});
+  indicators_.prices = prices_;
+  scheme_budget_left_eur_.assign(params_.schemes.size(), 0.0);
+
+  // Companies owned by this rank.
+  first_company_ = std::max(first, ids_.companies_begin);
+  const AgentId company_end = std::min(end, ids_.households_begin);
+  for (AgentId id = first_company_; id < company_end; ++id) {
+    const auto it = std::upper_bound(ids_.group_companies_begin.begin(), ids_.group_companies_begin.end(), id);
+    const int g = static_cast<int>(it - ids_.group_companies_begin.begin()) - 1;
+    const auto& gp = params_.groups[idx(g)];
+    const AgentId offset = id - ids_.group_companies_begin[idx(g)];
+    Company c;
+    c.id = id;
+    c.group = static_cast<std::uint16_t>(g);
+    if (offset < gp.firms[0]) {
+      init_company(c, id, g, Role::kProducer, 0);
+    } else if (offset < AgentId{gp.firms[0]} + gp.firms[1]) {
+      init_company(c, id, g, Role::kRefurbisher, 0);
+    } else if (offset < AgentId{gp.firms[0]} + gp.firms[1] + gp.firms[2]) {
+      init_company(c, id, g, Role::kRecycler, 0);
+    } else {
+      const AgentId slot = offset - gp.firms[0] - gp.firms[1] - gp.firms[2];
+      c.role = static_cast<Role>(slot % agents::kRoles);
+      c.alive = false;  // an entrant slot, filled when the sector is profitable
+    }
+    companies_.push_back(c);
+  }
+  pending_.assign(companies_.size(), {});
+
+  init_households();
+  build_network();
+
+  // Initial national choice stock and chain-table boards, so that month 1 sees them.
+  std::vector<std::int64_t> counts(groups * kOpt);
+  for (std::size_t g = 0; g < groups; ++g)
+    for (int k = 0; k < kOpt; ++k) counts[g * kOpt + idx(k)] = local_choice_counts_[g][idx(k)];
+  comm_.allreduce_sum(counts);
+  for (std::size_t g = 0; g < groups; ++g)
+    for (int k = 0; k < kOpt; ++k) choice_counts_[g][idx(k)] = counts[g * kOpt + idx(k)];
+  current_month_ = 0;  // no pledges at set-up
+  phase_social(0);
+  pending_choices_.clear();
+}
+
+void Simulation::init_company(Company& c, AgentId id, int group, Role role, Tick tick) {
+  const auto& gp = params_.groups[idx(group)];
+  const auto& p = params_;
+  RandomStream rs(p.seed, id, tick, agents::purpose::kFirmInit);
+  c.id = id;
+  c.group = static_cast<std::uint16_t>(group);
+  c.role = role;
+  c.alive = true;
+  c.ever_alive = true;
+  c.size = rs.uniform() < gp.large_share ? agents::SizeClass::kLarge : agents::SizeClass::kSme;
+  c.capacity_weight = static_cast<float>(c.size == agents::SizeClass::kLarge ? p.large_capacity_factor : 1.0);
+  const double sd = p.cost_dispersion;
+  c.efficiency = static_cast<float>(std::exp(sd * rs.normal() - 0.5 * sd * sd));
+  c.attitude = static_cast<float>(rs.truncated_normal(p.firm_attitude_mean, p.firm_attitude_sd, 0.0, 1.0));
+  c.threshold = static_cast<float>(std::clamp(rs.normal(p.threshold_mean, p.threshold_sd), 0.0, 1.0));
+  c.review_month = static_cast<std::uint8_t>(1 + rs.below(12));
+  c.recycled_content = role == Role::kProducer ? gp.initial_rc : 0.0;
+  c.negative_cash_months = 0;
+  c.adopted = 0;
+  if (tick == 0 && rs.uniform() < p.initial_adoption_share) {
+    for (int s = 0; s < agents::kStrategies; ++s) {
+      if (!agents::strategy_applies(role, static_cast<Strategy>(s))) continue;
+      c.adopt(static_cast<Strategy>(s));
+      c.recycled_content = std::min(1.0, c.recycled_content + p.strategies[idx(s)].rc_gain);
+      break;
+    }
+  }
+  // Expected monthly revenue of an average firm of this role, scaled by its weight.
+  const double households = p.household_weight * static_cast<double>(p.households);
+  const double units_month = households * gp.units_per_purchase / gp.mean_lifetime_months;
+  const double market_month = units_month * gp.price_eur;
+  const double expected_weight = 1.0 - gp.large_share + gp.large_share * p.large_capacity_factor;
+  double role_market = 0;
+  switch (role) {
+    case Role::kProducer:
+      role_market = market_month * (1.0 - p.initial_second_hand - p.initial_service);
+      break;
+    case Role::kRefurbisher:
+      role_market = market_month * (p.initial_second_hand * gp.price_factor[2] +
+                                    p.initial_service * gp.price_factor[3]);
+      break;
+    case Role::kRecycler:
+      role_market = units_month * gp.unit_mass_kg * p.collection_share * p.recycling_yield *
+                    gp.recyclate_price0 / 1000.0;
+      break;
+  }
+  const auto n = std::max<std::uint32_t>(gp.firms[static_cast<std::size_t>(role)], 1);
+  c.base_monthly_revenue = role_market / (n * expected_weight) * c.capacity_weight;
+  c.cash = Euro::from_double(p.initial_cash_months * c.base_monthly_revenue);
+  c.debt = Euro{};
+  c.units_sold = 0;
+  c.revenue = Euro{};
+  c.cost = Euro{};
+}
+
+void Simulation::init_households() {
+  const int rank = comm_.rank();
+  const AgentId first = std::max(partition_.first(rank), ids_.households_begin);
+  const AgentId end = std::min(partition_.end(rank), ids_.households_end);
+  first_household_ = first;
+  const std::size_t n = end > first ? static_cast<std::size_t>(end - first) : 0;
+  households_.resize(n);
+  buckets_.assign(calendar_.ticks(), {});
+  for (std::size_t i = 0; i < n; ++i) {
+    const AgentId id = first + i;
+    households_[i] = make_household(params_, id, id - ids_.households_begin);
+    RandomStream rs(params_.seed, id, 0, agents::purpose::kLifetime);
+    for (std::size_t g = 0; g < params_.groups.size(); ++g) {
+      const auto& gp = params_.groups[g];
+      // Residual life of the current product: a uniform share of one lifetime.
+      const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
+      const auto due = static_cast<Tick>(std::ceil(rs.uniform() * life));
+      schedule(static_cast<std::uint32_t>(i), static_cast<int>(g), due);
+      ++local_choice_counts_[g][households_[i].last_choice[g]];
+    }
+  }
+}
+
+void Simulation::schedule(std::uint32_t local, int group, Tick due) {
+  auto& h = households_[local];
+  if (due < calendar_.ticks()) {
+    h.due_tick[idx(group)] = static_cast<std::uint16_t>(due);
+    buckets_[due].push_back(local * agents::kMaxGroups + static_cast<std::uint32_t>(group));
+  } else {
+    h.due_tick[idx(group)] = Household::kNoEvent;
+  }
+}
+
+void Simulation::build_network() {
+  const std::uint64_t n = params_.households;
+  const std::size_t local_n = households_.size();
+  edge_begin_.assign(local_n + 1, 0);
+  edges_.clear();
+  ghost_ids_.clear();
+  if (params_.global_mixing || n < 2) {
+    subscriber_begin_.assign(local_n + 1, 0);
+    return;
+  }
+  std::uint32_t half = std::max<std::uint32_t>(1, params_.degree / 2);
+  half = static_cast<std::uint32_t>(std::min<std::uint64_t>(half, (n - 1) / 2 == 0 ? 1 : (n - 1) / 2));
+  // Watts-Strogatz ring (k/2 each side), each edge rewired with probability beta.
+  std::vector<std::uint64_t> neighbour_index;  // global household index per edge
+  neighbour_index.reserve(local_n * half * 2);
+  const std::uint64_t first_index = first_household_ - ids_.households_begin;
+  for (std::size_t i = 0; i < local_n; ++i) {
+    const std::uint64_t hi = first_index + i;
+    RandomStream rs(params_.seed, first_household_ + i, 0, agents::purpose::kNetwork);
+    for (std::uint32_t j = 1; j <= half; ++j) {
+      for (int side = 0; side < 2; ++side) {
+        std::uint64_t target = side == 0 ? (hi + j) % n : (hi + n - j) % n;
+        if (rs.uniform() < params_.rewiring) {
+          target = rs.below(n);
+          if (target == hi) target = (hi + 1) % n;
+        }
+        neighbour_index.push_back(target);
+      }
+    }
+    edge_begin_[i + 1] = static_cast<std::uint32_t>(neighbour_index.size());
+  }
+  // Remote neighbours become ghost slots.
+  for (const auto t : neighbour_index)
+    if (t < first_index || t >= first_index + local_n) ghost_ids_.push_back(ids_.households_begin + t);
+  std::sort(ghost_ids_.begin(), ghost_ids_.end());
+  ghost_ids_.erase(std::unique(ghost_ids_.begin(), ghost_ids_.end()), ghost_ids_.end());
+  edges_.resize(neighbour_index.size());
+  for (std::size_t e = 0; e < neighbour_index.size(); ++e) {
+    const std::uint64_t t = neighbour_index[e];
+    if (t >= first_index && t < first_index + local_n) {
+      edges_[e] = static_cast<std::uint32_t>(t - first_index);
+    } else {
+      const auto it = std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), ids_.households_begin + t);
+      edges_[e] = kGhostBit | static_cast<std::uint32_t>(it - ghost_ids_.begin());
+    }
+  }
+  // Ghost copies start from the same pure initialisation as their owner's agent.
+  const std::size_t groups = params_.groups.size();
+  ghost_choice_.assign(ghost_ids_.size() * groups, 0);
+  for (std::size_t s = 0; s < ghost_ids_.size(); ++s) {
+    const Household h = make_household(params_, ghost_ids_[s], ghost_ids_[s] - ids_.households_begin);
+    for (std::size_t g = 0; g < groups; ++g) ghost_choice_[s * groups + g] = h.last_choice[g];
+  }
+  // Tell owners who holds ghosts of their households.
+  engine::Exchange<SubscribeMsg> subscriptions(comm_, partition_);
+  for (std::size_t s = 0; s < ghost_ids_.size(); ++s)
+    subscriptions.post({ghost_ids_[s], static_cast<AgentId>(comm_.rank()), static_cast<std::uint32_t>(s)});
+  const auto inbox = subscriptions.exchange();
+  subscriber_begin_.assign(local_n + 1, 0);
+  for (const auto& m : inbox) ++subscriber_begin_[static_cast<std::size_t>(m.receiver - first_household_) + 1];
+  for (std::size_t i = 0; i < local_n; ++i) subscriber_begin_[i + 1] += subscriber_begin_[i];
+  subscribers_.resize(inbox.size());
+  std::vector<std::uint32_t> fill(subscriber_begin_.begin(), subscriber_begin_.end() - 1);
+  for (const auto& m : inbox)
+    subscribers_[fill[static_cast<std::size_t>(m.receiver - first_household_)]++] = static_cast<std::int32_t>(m.sender);
+}
+
+// ---------------------------------------------------------------- helpers ---
+
+bool Simulation::is_local_company(AgentId id) const {
+  return id >= first_company_ && id < first_company_ + companies_.size();
+}
+
+Company& Simulation::company(AgentId id) {
+  if (!is_local_company(id)) throw std::logic_error("message for a company this rank does not own");
+  return companies_[static_cast<std::size_t>(id - first_company_)];
+}
+
+double Simulation::learning_factor(int group, int s) const {
+  const double adopters = static_cast<double>(boards_[idx(group)].adopters[idx(s)]);
+  return std::pow(1.0 + adopters, -params_.strategies[idx(s)].learning);
+}
+
+double Simulation::firm_material_kg_per_unit(const Company& c) const {
+  const auto& gp = params_.groups[c.group];
+  double kg = gp.unit_mass_kg;
+  if (c.has(Strategy::kReduce)) kg *= 1.0 + params_.strategies[idx(0)].material_change;
+  return std::max(0.0, kg);
+}
+
+double Simulation::unit_cost(const Company& c, int option) const {
+  const auto& gp = params_.groups[c.group];
+  const auto& pr = prices_[c.group];
+  double adoption_premium = 1.0;
+  for (int s = 0; s < agents::kStrategies; ++s)
+    if (c.has(static_cast<Strategy>(s)))
+      adoption_premium += params_.strategies[idx(s)].unit_cost_change * learning_factor(c.group, s);
+  const double base = gp.price_eur * gp.price_factor[idx(option)] / (1.0 + params_.markup);
+  if (c.role != Role::kProducer) return base * c.efficiency * adoption_premium;
+  const double material0 = gp.unit_mass_kg / 1000.0 *
+                           ((1.0 - gp.initial_rc) * gp.virgin_price0 + gp.initial_rc * gp.recyclate_price0);
+  const double other = std::max(0.1 * base, gp.price_eur / (1.0 + params_.markup) - material0);
+  const double kg = firm_material_kg_per_unit(c);
+  const double rc = c.recycled_content;
+  return other * c.efficiency * adoption_premium +
+         kg / 1000.0 * ((1.0 - rc) * pr.virgin_eur_t + rc * pr.recyclate_eur_t);
+}
+
+int Simulation::open_scheme(int group, int strategy) const {
+  for (std::size_t k = 0; k < params_.schemes.size(); ++k) {
+    const auto& s = params_.schemes[k];
+    if (current_year_ < s.first_year || current_year_ > s.last_year) continue;
+    if (current_month_ < s.window_start || current_month_ > s.window_end) continue;
+    if (!((s.group_mask >> group) & 1u) || !((s.strategy_mask >> strategy) & 1u)) continue;
+    return static_cast<int>(k);
+  }
+  return -1;
+}
+
+double Simulation::strategy_capex(const Company& c, int s) const {
+  const double capex = params_.strategies[idx(s)].capex;
+  return c.size == agents::SizeClass::kLarge ? capex * params_.large_capex_factor : capex;
+}
+
+agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
+  const auto& gp = params_.groups[c.group];
+  const auto& sp = params_.strategies[idx(s)];
+  const auto& pr = prices_[c.group];
+  agents::StrategyEconomics e;
+  e.capex = strategy_capex(c, s);
+  e.horizon_years = params_.horizon_years;
+  e.hurdle_rate = c.size == agents::SizeClass::kLarge ? params_.hurdle_large : params_.hurdle_sme;
+  const double revenue_year = c.base_monthly_revenue * 12.0;
+  const double cost_year = revenue_year / (1.0 + params_.markup);
+  // Premium from circular-preferring buyers, only when the offer becomes circular.
+  const bool becomes_circular = c.role != Role::kRecycler && !c.circular_offer() &&
+                                (c.role == Role::kRefurbisher || s != static_cast<int>(Strategy::kExtend));
+  e.revenue_change = becomes_circular ? revenue_year * params_.circular_premium * params_.circular_demand_share : 0.0;
+  e.cost_change = cost_year * sp.unit_cost_change * learning_factor(c.group, s);
+  if (c.role == Role::kProducer) {
+    const double tonnes_year = revenue_year / std::max(gp.price_eur, 1e-9) * gp.unit_mass_kg / 1000.0;
+    const double material_price = (1.0 - c.recycled_content) * pr.virgin_eur_t + c.recycled_content * pr.recyclate_eur_t;
+    e.cost_change += tonnes_year * sp.material_change * material_price;
+    const double gain = std::min(sp.rc_gain, 1.0 - c.recycled_content);
+    e.cost_change += tonnes_year * gain * (pr.recyclate_eur_t - pr.virgin_eur_t);
+    // Expected EU penalty avoided, weighted by the belief that the rule is enforced.
+    for (const auto& rule : params_.rules) {
+      if (rule.group != c.group || current_year_ < rule.announce_year || gain <= 0) continue;
+      const double before = std::max(0.0, rule.min_rc - c.recycled_content);
+      const double after = std::max(0.0, rule.min_rc - c.recycled_content - gain);
+      for (int t = 1; t <= e.horizon_years; ++t)
+        e.expected_penalty_avoided[idx(t - 1)] +=
+            rule.enforcement(current_year_ + t) * (before - after) * tonnes_year * rule.penalty_per_t;
+    }
+  }
+  return e;
+}
+
+std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t local, int group) const {
+  std::array<double, kOpt> share{};
+  if (params_.global_mixing) {
+    std::int64_t total = 0;
+    for (auto x : choice_counts_[idx(group)]) total += x;
+    if (total > 0)
+      for (int k = 0; k < kOpt; ++k)
+        share[idx(k)] = static_cast<double>(choice_counts_[idx(group)][idx(k)]) / static_cast<double>(total);
+    return share;
+  }
+  const std::size_t groups = params_.groups.size();
+  const std::uint32_t b = edge_begin_[local];
+  const std::uint32_t e = edge_begin_[local + 1];
+  if (b == e) return share;
+  std::array<int, kOpt> count{};
+  for (std::uint32_t k = b; k < e; ++k) {
+    const std::uint32_t v = edges_[k];
+    const std::uint8_t choice = (v & kGhostBit) ? ghost_choice_[(v & ~kGhostBit) * groups + idx(group)]
+                                                : households_[v].last_choice[idx(group)];
+    ++count[choice];
+  }
+  for (int k = 0; k < kOpt; ++k) share[idx(k)] = count[idx(k)] / static_cast<double>(e - b);
+  return share;
+}
+
+// ---------------------------------------------------------------- phases ----
+
+void Simulation::phase_environment(Tick t) {
+  const auto ym = calendar_.at(t);
+  current_year_ = ym.year;
+  current_month_ = ym.month;
+  for (auto& row : local_) row.fill(0);
+  const double years = static_cast<double>(ym.ordinal() - calendar_.start().ordinal()) / 12.0;
+  for (std::size_t g = 0; g < params_.groups.size(); ++g) {
+    const auto& gp = params_.groups[g];
+    prices_[g].virgin_eur_t = gp.virgin_price0 * std::pow(1.0 + gp.virgin_drift, years);
+  }
+  if (t == 0 || ym.month == 1) {
+    const double programme = params_.envelope_for(ym.year) * params_.programme_share;
+    budget_cumulative_ += milli(programme);
+    for (std::size_t k = 0; k < params_.schemes.size(); ++k) {
+      const auto& s = params_.schemes[k];
+      const bool open = ym.year >= s.first_year && ym.year <= s.last_year;
+      scheme_budget_left_eur_[k] = open ? programme * s.budget_share : 0.0;
+    }
+  }
+}
+
+void Simulation::phase_review(Tick t) {
+  for (std::size_t i = 0; i < companies_.size(); ++i) {
+    auto& c = companies_[i];
+    if (c.alive && c.review_month == current_month_) review_company(c, i, t);
+  }
+  // Applications travel to the government's rank.
+  (void)applications_.exchange();
+}
+
+void Simulation::review_company(Company& c, std::size_t index, Tick t) {
+  RandomStream rs(params_.seed, c.id, t, agents::purpose::kReview);
+  const auto& board = boards_[c.group];
+  const double credit = params_.credit_months * c.base_monthly_revenue;
+  for (int s = 0; s < agents::kStrategies; ++s) {
+    if (!agents::strategy_applies(c.role, static_cast<Strategy>(s)) || c.has(static_cast<Strategy>(s))) continue;
+    const double u = rs.uniform();
+    auto e = economics(c, s);
+    const double social = board.output_share(s);
+    const bool pledged = (board.pledged >> s) & 1u;
+    const double npv0 = agents::strategy_npv(e);
+    const double u0 = agents::strategy_intention(params_.intention, npv0, e.capex, social, c.attitude, pledged);
+    const double p0 = agents::adoption_probability(params_.intention.beta, u0, c.threshold);
+    const int scheme = open_scheme(c.group, s);
+    if (scheme >= 0 && pending_[index].strategy == 0xFF && e.capex > 0) {
+      const auto& sp = params_.schemes[idx(scheme)];
+      const double rate = c.size == agents::SizeClass::kLarge ? sp.rate_large : sp.rate_sme;
+      const double requested = std::min(rate * e.capex, sp.max_eur);
+      if (requested >= sp.min_eur && requested > 0) {
+        e.subsidy_rate = requested / e.capex;
+        const double npv1 = agents::strategy_npv(e);
+        const double u1 = agents::strategy_intention(params_.intention, npv1, e.capex, social, c.attitude, pledged);
+        const double p1 = agents::adoption_probability(params_.intention.beta, u1, c.threshold);
+        if (u < p1 && agents::can_finance(c, credit, e.capex - requested)) {
+          ApplicationMsg m{ids_.government, c.id, 0, rs.next_u32(), static_cast<std::uint8_t>(scheme),
+                           static_cast<std::uint8_t>(s), requested, u1};
+          applications_.post(m);
+          pending_[index] = {static_cast<std::uint8_t>(s), static_cast<float>(p0), static_cast<float>(u)};
+          ++local_[c.group][kSubsidyApplications];
+          continue;
+        }
+      }
+    }
+    if (u < p0 && agents::can_finance(c, credit, e.capex)) {
+      c.adopt(static_cast<Strategy>(s));
+      c.cash -= Euro::from_double(e.capex);
+      c.recycled_content = std::min(1.0, c.recycled_content + params_.strategies[idx(s)].rc_gain);
+    }
+  }
+}
+
+void Simulation::phase_government(Tick /*t*/) {
+  const auto inbox = applications_.received();
+  if (owns_government_) {
+    std::vector<std::vector<agents::SubsidyApplication>> per_scheme(params_.schemes.size());
+    for (const auto& m : inbox)
+      per_scheme[m.scheme].push_back({m.sender, m.arrival, m.score, m.requested_eur});
+    std::uint32_t seq = 0;
+    for (std::size_t k = 0; k < per_scheme.size(); ++k) {
+      if (per_scheme[k].empty()) continue;
+      const auto& sp = params_.schemes[k];
+      agents::SchemeRules rules{sp.min_eur, sp.max_eur, sp.tender};
+      Euro left = Euro::from_double(scheme_budget_left_eur_[k]);
+      const auto decisions = agents::allocate_subsidies(rules, per_scheme[k], left);
+      scheme_budget_left_eur_[k] = left.to_double();
+      for (const auto& d : decisions) {
+        decisions_.post({d.applicant, ids_.government, seq++, static_cast<std::uint8_t>(d.granted), d.granted_eur});
+        if (d.granted) {
+          const auto it = std::upper_bound(ids_.group_companies_begin.begin(), ids_.group_companies_begin.end(), d.applicant);
+          const auto g = static_cast<std::size_t>(it - ids_.group_companies_begin.begin()) - 1;
+          ++local_[g][kSubsidyGrants];
+          local_[g][kSubsidyCommitted] += milli(d.granted_eur);
+        }
+      }
+    }
+  }
+  (void)decisions_.exchange();
+}
+
+void Simulation::phase_offers(Tick /*t*/) {
+  for (const auto& m : decisions_.received()) {
+    const auto index = static_cast<std::size_t>(m.receiver - first_company_);
+    auto& c = company(m.receiver);
+    auto& pend = pending_[index];
+    const int s = pend.strategy;
+    const double capex = strategy_capex(c, s);
+    const double credit = params_.credit_months * c.base_monthly_revenue;
+    bool adopt = false;
+    double own = capex;
+    if (m.granted) {
+      adopt = true;
+      own = capex - m.amount_eur;
+      local_[c.group][kSubsidyPaid] += milli(m.amount_eur);
+    } else {
+      adopt = pend.u < pend.p_without && agents::can_finance(c, credit, capex);
+    }
+    if (adopt) {
+      c.adopt(static_cast<Strategy>(s));
+      c.cash -= Euro::from_double(own);
+      c.recycled_content = std::min(1.0, c.recycled_content + params_.strategies[idx(s)].rc_gain);
+    }
+    pend = {};
+  }
+  // Publish offers: every rank gets the same supplier menus.
+  std::vector<Offer> mine;
+  for (const auto& c : companies_) {
+    if (!c.alive || c.role == Role::kRecycler) continue;
+    if (c.role == Role::kProducer) {
+      mine.push_back({c.id, c.capacity_weight, c.group,
+                      static_cast<std::uint8_t>(c.circular_offer() ? Option::kNewCircular : Option::kNewLinear), 0});
+    } else {
+      mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kSecondHand), 0});
+      if (c.has(Strategy::kExtend))
+        mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kService), 0});
+    }
+  }
+  const auto bytes = comm_.allgather_bytes(
+      {reinterpret_cast<const std::uint8_t*>(mine.data()), mine.size() * sizeof(Offer)});
+  std::vector<Offer> all(bytes.size() / sizeof(Offer));
+  if (!all.empty()) std::memcpy(all.data(), bytes.data(), bytes.size());
+  std::sort(all.begin(), all.end(), [](const Offer& a, const Offer& b) {
+    return a.id != b.id ? a.id < b.id : a.option < b.option;
+  });
+  for (auto& per_group : menus_)
+    for (auto& menu : per_group) {
+      menu.ids.clear();
+      menu.cumulative.clear();
+    }
+  for (const auto& o : all) {
+    auto& menu = menus_[o.group][o.option];
+    menu.ids.push_back(o.id);
+    menu.cumulative.push_back((menu.cumulative.empty() ? 0.0 : menu.cumulative.back()) + o.weight);
+  }
+}
+
+void Simulation::phase_consumers(Tick t) {
+  const std::size_t groups = params_.groups.size();
+  auto& bucket = buckets_[t];
+  for (const std::uint32_t entry : bucket) {
+    const std::uint32_t local = entry / agents::kMaxGroups;
+    const int g = static_cast<int>(entry % agents::kMaxGroups);
+    const auto& gp = params_.groups[idx(g)];
+    auto& h = households_[local];
+    const AgentId id = first_household_ + local;
+    RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g));
+    // End of life of the product being replaced.
+    const double units = gp.units_per_purchase * params_.household_weight;
+    const double kg = units * gp.unit_mass_kg;
+    local_[idx(g)][kEndOfLife] += grams(kg);
+    if (rs.uniform() < params_.collection_share) local_[idx(g)][kCollected] += grams(kg);
+    // Purchase.
+    agents::PurchaseSituation s;
+    s.social_share = social_shares(local, g);
+    for (int k = 0; k < kOpt; ++k) {
+      s.cost[idx(k)] = gp.price_eur * gp.price_factor[idx(k)];
+      s.available[idx(k)] = !menus_[idx(g)][idx(k)].ids.empty();
+    }
+    s.last_choice = static_cast<Option>(h.last_choice[idx(g)]);
+    bool any = false;
+    for (bool a : s.available) any = any || a;
+    if (any) {
+      const Option choice = agents::choose_purchase(params_.purchase, h.attitude, s, rs);
+      const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
+      const double pick = rs.uniform() * menu.cumulative.back();
+      const auto it = std::upper_bound(menu.cumulative.begin(), menu.cumulative.end(), pick);
+      const auto supplier = menu.ids[std::min<std::size_t>(static_cast<std::size_t>(it - menu.cumulative.begin()), menu.ids.size() - 1)];
+      orders_.post({supplier, id, static_cast<std::uint32_t>(g), static_cast<std::uint8_t>(choice), units});
+      local_[idx(g)][idx(kPurchasesLinear + static_cast<int>(choice))] += milli(units);
+      if (static_cast<std::uint8_t>(choice) != h.last_choice[idx(g)])
+        pending_choices_.push_back({local, static_cast<std::uint8_t>(g), static_cast<std::uint8_t>(choice)});
+    }
+    const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
+    schedule(local, g, t + static_cast<Tick>(std::max<long long>(1, std::llround(life))));
+  }
+  bucket.clear();
+  bucket.shrink_to_fit();
+  (void)groups;
+
+  // Suppliers book their sales, in canonical order.
+  for (const auto& m : orders_.exchange()) {
+    auto& c = company(m.receiver);
+    const auto& gp = params_.groups[c.group];
+    c.units_sold += m.units;
+    const double price = gp.price_eur * gp.price_factor[m.option];
+    c.revenue += Euro::from_double(m.units * price);
+    c.cost += Euro::from_double(m.units * unit_cost(c, m.option));
+  }
+  std::fill(recyclate_demand_kg_.begin(), recyclate_demand_kg_.end(), 0.0);
+  for (auto& c : companies_) {
+    if (!c.alive || c.role == Role::kRecycler) continue;
+    operate_company(c);
+  }
+}
+
+void Simulation::operate_company(Company& c) {
+  auto& row = local_[c.group];
+  c.cost += Euro::from_double(params_.fixed_cost_share * c.base_monthly_revenue);
+  if (c.role != Role::kProducer) return;
+  const double kg = c.units_sold * firm_material_kg_per_unit(c);
+  const double secondary = kg * c.recycled_content;
+  const double primary = kg - secondary;
+  const auto& gp = params_.groups[c.group];
+  row[kMaterialUse] += grams(kg);
+  row[kSecondaryUse] += grams(secondary);
+  row[kPrimaryUse] += grams(primary);
+  row[kImported] += grams(primary * gp.import_share);
+  recyclate_demand_kg_[c.group] += secondary;
+  // EU recycled-content rules: an enforced shortfall is fined per tonne.
+  for (std::size_t r = 0; r < params_.rules.size(); ++r) {
+    const auto& rule = params_.rules[r];
+    if (rule.group != c.group) continue;
+    const double enforcement = rule.enforcement(current_year_);
+    if (enforcement <= 0 || c.recycled_content >= rule.min_rc) continue;
+    RandomStream rs(params_.seed, c.id, static_cast<std::uint32_t>(current_year_),
+                    per_group(agents::purpose::kEnforcement, static_cast<int>(r % 16)));
+    if (rs.uniform() >= enforcement) continue;
+    const double fine = (rule.min_rc - c.recycled_content) * kg / 1000.0 * rule.penalty_per_t;
+    c.cost += Euro::from_double(fine);
+    row[kPenalties] += milli(fine);
+  }
+}
+
+void Simulation::phase_materials(Tick /*t*/) {
+  const std::size_t groups = params_.groups.size();
+  std::vector<std::int64_t> totals(groups * 2);
+  for (std::size_t g = 0; g < groups; ++g) {
+    totals[2 * g] = local_[g][kCollected];
+    totals[2 * g + 1] = grams(recyclate_demand_kg_[g]);
+  }
+  comm_.allreduce_sum(totals);
+  for (std::size_t g = 0; g < groups; ++g) {
+    const double collected_kg = static_cast<double>(totals[2 * g]) / 1000.0;
+    const double demand_kg = static_cast<double>(totals[2 * g + 1]) / 1000.0;
+    const double supply_kg = collected_kg * params_.recycling_yield;
+    const double sold_share = supply_kg > 0 ? std::min(1.0, demand_kg / supply_kg) : 0.0;
+    const double capacity = static_cast<double>(boards_[g].recycler_capacity_milli) / 1000.0;
+    auto& pr = prices_[g];
+    for (auto& c : companies_) {
+      if (!c.alive || c.role != Role::kRecycler || c.group != g) continue;
+      const double share = capacity > 0 ? c.capacity_weight / capacity : 0.0;
+      const double intake_kg = collected_kg * share;
+      const double output_kg = intake_kg * params_.recycling_yield;
+      c.units_sold += output_kg;
+      c.revenue += Euro::from_double(output_kg * sold_share * pr.recyclate_eur_t / 1000.0);
+      c.cost += Euro::from_double(intake_kg * params_.recycling_cost / 1000.0 +
+                                  params_.fixed_cost_share * c.base_monthly_revenue);
+      local_[g][kRecyclate] += grams(output_kg * sold_share);
+    }
+    if (comm_.is_root()) local_[g][kImported] += grams(std::max(0.0, demand_kg - supply_kg));
+    // Tatonnement on relative excess demand, within bounds set by the virgin price.
+    const double scale = std::max(demand_kg, supply_kg);
+    if (scale > 0) pr.recyclate_eur_t *= 1.0 + params_.recyclate_speed * (demand_kg - supply_kg) / scale;
+    pr.recyclate_eur_t = std::clamp(pr.recyclate_eur_t, params_.recyclate_floor * pr.virgin_eur_t,
+                                    params_.recyclate_cap * pr.virgin_eur_t);
+  }
+}
+
+void Simulation::phase_social(Tick /*t*/) {
+  const std::size_t groups = params_.groups.size();
+  // Households' new choices become visible to neighbours (local now, remote via ghosts).
+  for (const auto& pc : pending_choices_) {
+    auto& h = households_[pc.local];
+    --local_choice_counts_[pc.group][h.last_choice[pc.group]];
+    ++local_choice_counts_[pc.group][pc.choice];
+    h.last_choice[pc.group] = pc.choice;
+    const AgentId id = first_household_ + pc.local;
+    for (std::uint32_t k = subscriber_begin_[pc.local]; k < subscriber_begin_[pc.local + 1]; ++k)
+      ghosts_.post_to(subscribers_[k], {id, id, pc.group, pc.choice});
+  }
+  pending_choices_.clear();
+  for (const auto& m : ghosts_.exchange()) {
+    const auto it = std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), m.receiver);
+    ghost_choice_[static_cast<std::size_t>(it - ghost_ids_.begin()) * groups + m.seq] = m.choice;
+  }
+
+  // Firms report to their chain table; tables aggregate and publish.
+  for (const auto& c : companies_) {
+    if (!c.alive) continue;
+    reports_.post({ids_.chain_table(c.group), c.id, 0, c.adopted, static_cast<std::uint8_t>(c.role),
+                   c.revenue.raw(), c.capacity_weight});
+  }
+  std::vector<ChainBoard> mine;
+  std::vector<std::int32_t> mine_groups;
+  for (const int g : owned_tables_) {
+    ChainBoard b;
+    b.pledged = boards_[idx(g)].pledged;
+    mine.push_back(b);
+    mine_groups.push_back(g);
+  }
+  const auto inbox = reports_.exchange();
+  for (const auto& m : inbox) {
+    const auto g = static_cast<int>(m.receiver - ids_.chain_tables_begin);
+    const auto pos = static_cast<std::size_t>(std::find(mine_groups.begin(), mine_groups.end(), g) - mine_groups.begin());
+    auto& b = mine[pos];
+    ++b.alive;
+    b.revenue_total += m.revenue_raw;
+    for (int s = 0; s < agents::kStrategies; ++s) {
+      if (!((m.adopted >> s) & 1u)) continue;
+      ++b.adopters[idx(s)];
+      b.revenue_adopters[idx(s)] += m.revenue_raw;
+    }
+    if (m.role == static_cast<std::uint8_t>(Role::kRecycler)) b.recycler_capacity_milli += milli(m.capacity);
+  }
+  if (current_month_ == 12) {
+    for (auto& b : mine)
+      for (int s = 0; s < agents::kStrategies; ++s)
+        if (b.output_share(s) >= params_.pledge_threshold) b.pledged = static_cast<std::uint8_t>(b.pledged | (1u << s));
+  }
+  // Boards of every table, on every rank.
+  struct Packed {
+    std::int32_t group;
+    ChainBoard board;
+  };
+  std::vector<Packed> packed;
+  for (std::size_t i = 0; i < mine.size(); ++i) packed.push_back({mine_groups[i], mine[i]});
+  const auto bytes = comm_.allgather_bytes(
+      {reinterpret_cast<const std::uint8_t*>(packed.data()), packed.size() * sizeof(Packed)});
+  std::vector<Packed> all(bytes.size() / sizeof(Packed));
+  if (!all.empty()) std::memcpy(all.data(), bytes.data(), bytes.size());
+  for (const auto& p : all) boards_[idx(p.group)] = p.board;
+
+  // Information sharing: members of a table that pledged grow more positive.
+  if (current_month_ == 12) {
+    for (auto& c : companies_)
+      if (c.alive && boards_[c.group].pledged)
+        c.attitude = static_cast<float>(std::min(1.0, c.attitude + params_.information_boost));
+  }
+}
+
+void Simulation::phase_accounting(Tick t) {
+  const std::size_t groups = params_.groups.size();
+  std::vector<std::int64_t> producer_profit(groups, 0);
+  for (auto& c : companies_) {
+    if (!c.alive) continue;
+    if (c.role == Role::kProducer) producer_profit[c.group] += (c.revenue - c.cost).raw();
+    auto& row = local_[c.group];
+    row[kRevenueTotal] += c.revenue.raw();
+    if (c.circular_offer() || c.has(Strategy::kExtend)) row[kRevenueCircular] += c.revenue.raw();
+    if (agents::close_month(c, params_.bankruptcy_months)) {
+      c.alive = false;
+      ++row[kExits];
+      row[kCapacityLost] += milli(c.capacity_weight);
+    }
+    c.units_sold = 0;
+    c.revenue = Euro{};
+    c.cost = Euro{};
+  }
+  // Entrants fill free slots in January when producers made a profit last month.
+  if (current_month_ == 1 && t > 0) {
+    for (auto& c : companies_) {
+      if (c.ever_alive || c.alive) continue;
+      if (last_producer_profit_[c.group] <= 0) continue;
+      RandomStream rs(params_.seed, c.id, t, agents::purpose::kEntry);
+      if (rs.uniform() >= params_.entry_rate) continue;
+      init_company(c, c.id, c.group, c.role, t);
+      ++local_[c.group][kEntries];
+    }
+  }
+  for (const auto& c : companies_) {
+    if (!c.alive) continue;
+    auto& row = local_[c.group];
+    ++row[kFirmsAlive];
+    if (c.circular_offer() || c.has(Strategy::kExtend)) ++row[kFirmsCircular];
+    for (int s = 0; s < agents::kStrategies; ++s)
+      if (c.has(static_cast<Strategy>(s))) ++row[idx(kAdoptedReduce + s)];
+    row[kCash] += c.cash.raw();
+  }
+
+  // One exact reduction of every extensive total, plus producer profits and the choice stock.
+  std::vector<std::int64_t> flat(groups * (kMetricCount + 1 + kOpt));
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::copy(local_[g].begin(), local_[g].end(), flat.begin() + static_cast<std::ptrdiff_t>(g * kMetricCount));
+    flat[groups * kMetricCount + g] = producer_profit[g];
+    for (int k = 0; k < kOpt; ++k) flat[groups * (kMetricCount + 1) + g * kOpt + idx(k)] = local_choice_counts_[g][idx(k)];
+  }
+  comm_.allreduce_sum(flat);
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::copy_n(flat.begin() + static_cast<std::ptrdiff_t>(g * kMetricCount), kMetricCount, indicators_.groups[g].begin());
+    last_producer_profit_[g] = flat[groups * kMetricCount + g];
+    for (int k = 0; k < kOpt; ++k) choice_counts_[g][idx(k)] = flat[groups * (kMetricCount + 1) + g * kOpt + idx(k)];
+    committed_cumulative_ += indicators_.groups[g][kSubsidyCommitted];
+  }
+  indicators_.prices = prices_;
+  indicators_.subsidy_committed_cumulative = committed_cumulative_;
+  indicators_.budget_cumulative = budget_cumulative_;
+}
+
+}  // namespace ketensim::world

@@ -1,0 +1,179 @@
+// The chain-table world on one rank: its share of households and companies, the
+// government and chain-table agents it owns, and the eight phases of a tick
+// (ARCHITECTURE.md section 3). Results are identical for every rank count.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "agents/company.hpp"
+#include "agents/household.hpp"
+#include "model/engine/calendar.hpp"
+#include "model/engine/exchange.hpp"
+#include "model/engine/mpi_context.hpp"
+#include "model/engine/partition.hpp"
+#include "model/engine/scheduler.hpp"
+#include "model/world/indicators.hpp"
+#include "model/world/messages.hpp"
+#include "model/world/params.hpp"
+
+namespace ketensim::world {
+
+// Id layout, from the config alone: government, chain tables, companies per
+// group (producers, refurbishers, recyclers, entrant slots), then households.
+struct IdLayout {
+  AgentId government = 0;
+  AgentId chain_tables_begin = 1;
+  AgentId companies_begin = 0;
+  std::vector<AgentId> group_companies_begin;  // per group, plus the end
+  AgentId households_begin = 0;
+  AgentId households_end = 0;
+
+  explicit IdLayout(const Params& p);
+  AgentId chain_table(int group) const { return chain_tables_begin + static_cast<AgentId>(group); }
+};
+
+// What each chain table publishes to all ranks (read by members next month).
+struct ChainBoard {
+  std::int64_t alive = 0;
+  std::array<std::int64_t, agents::kStrategies> adopters{};
+  std::int64_t revenue_total = 0;
+  std::array<std::int64_t, agents::kStrategies> revenue_adopters{};
+  std::int64_t recycler_capacity_milli = 0;  // total demand weight of alive recyclers
+  std::uint8_t pledged = 0;                  // bit s: the table pledged strategy s
+
+  double output_share(int s) const {
+    return revenue_total > 0 ? static_cast<double>(revenue_adopters[static_cast<std::size_t>(s)]) /
+                                   static_cast<double>(revenue_total)
+                             : 0.0;
+  }
+};
+
+class Simulation {
+ public:
+  Simulation(Params params, const engine::Comm& comm);
+  ~Simulation();
+
+  // Population synthesis, network and ghost set-up (collective).
+  void setup();
+  engine::Tick ticks() const { return calendar_.ticks(); }
+  const engine::Calendar& calendar() const { return calendar_; }
+  // Runs one tick (collective); afterwards `indicators()` holds its exact totals on every rank.
+  void run_tick(engine::Tick tick);
+  const MonthIndicators& indicators() const { return indicators_; }
+  const std::vector<std::string>& group_ids() const { return group_ids_; }
+  const engine::PhaseScheduler& scheduler() const { return scheduler_; }
+  const Params& params() const { return params_; }
+
+  // Local sizes, for logs and benchmarks.
+  std::size_t local_households() const { return households_.size(); }
+  std::size_t local_companies() const { return companies_.size(); }
+  std::uint64_t messages_sent() const;
+
+ private:
+  struct PendingChoice {
+    std::uint32_t local;
+    std::uint8_t group;
+    std::uint8_t choice;
+  };
+  struct PendingApplication {
+    std::uint8_t strategy = 0xFF;
+    float p_without = 0;
+    float u = 1;
+  };
+  struct SupplierMenu {
+    std::vector<AgentId> ids;
+    std::vector<double> cumulative;  // cumulative demand weights
+  };
+
+  // Phases.
+  void phase_environment(engine::Tick t);
+  void phase_review(engine::Tick t);
+  void phase_government(engine::Tick t);
+  void phase_offers(engine::Tick t);
+  void phase_consumers(engine::Tick t);
+  void phase_materials(engine::Tick t);
+  void phase_social(engine::Tick t);
+  void phase_accounting(engine::Tick t);
+
+  // Set-up helpers.
+  void init_company(agents::Company& c, AgentId id, int group, agents::Role role, engine::Tick tick);
+  void init_households();
+  void build_network();
+  void schedule(std::uint32_t local, int group, engine::Tick due);
+
+  // Decision helpers.
+  void review_company(agents::Company& c, std::size_t index, engine::Tick t);
+  int open_scheme(int group, int strategy) const;
+  double strategy_capex(const agents::Company& c, int s) const;
+  agents::StrategyEconomics economics(const agents::Company& c, int s) const;
+  void operate_company(agents::Company& c);
+  double unit_cost(const agents::Company& c, int option) const;
+  double firm_material_kg_per_unit(const agents::Company& c) const;
+  double learning_factor(int group, int s) const;
+  bool is_local_company(AgentId id) const;
+  agents::Company& company(AgentId id);
+  std::array<double, agents::kOptions> social_shares(std::uint32_t local, int group) const;
+
+  Params params_;
+  const engine::Comm& comm_;
+  IdLayout ids_;
+  engine::Partition partition_;
+  engine::Calendar calendar_;
+  engine::PhaseScheduler scheduler_;
+  std::vector<std::string> group_ids_;
+
+  // Owned agents.
+  std::vector<agents::Household> households_;
+  AgentId first_household_ = 0;  // global id of households_[0]
+  std::vector<agents::Company> companies_;
+  AgentId first_company_ = 0;  // global id of companies_[0]
+  std::vector<PendingApplication> pending_;
+  bool owns_government_ = false;
+  std::vector<int> owned_tables_;
+
+  // Network: CSR over local households; entries < kGhostBit are local indices,
+  // others are ghost slots.
+  static constexpr std::uint32_t kGhostBit = 0x80000000u;
+  std::vector<std::uint32_t> edge_begin_;
+  std::vector<std::uint32_t> edges_;
+  std::vector<AgentId> ghost_ids_;
+  std::vector<std::uint8_t> ghost_choice_;  // [slot * groups + g]
+  std::vector<std::uint32_t> subscriber_begin_;  // CSR over local households
+  std::vector<std::int32_t> subscribers_;        // ranks
+
+  // Event calendar: bucket per tick of (local index * kMaxGroups + group).
+  std::vector<std::vector<std::uint32_t>> buckets_;
+  std::vector<PendingChoice> pending_choices_;
+
+  // Market state, identical on every rank.
+  std::vector<GroupPrices> prices_;
+  std::vector<ChainBoard> boards_;
+  std::vector<std::array<SupplierMenu, agents::kOptions>> menus_;
+  std::vector<std::array<std::int64_t, agents::kOptions>> choice_counts_;  // national stock
+  std::vector<std::array<std::int64_t, agents::kOptions>> local_choice_counts_;
+  std::vector<std::int64_t> last_producer_profit_;  // milli-euro, national, last month
+  std::vector<double> recyclate_demand_kg_;  // this month, local then global
+  std::vector<double> scheme_budget_left_eur_;  // government owner only
+  int budget_year_ = 0;
+
+  // Exchanges.
+  engine::Exchange<OrderMsg> orders_;
+  engine::Exchange<ApplicationMsg> applications_;
+  engine::Exchange<DecisionMsg> decisions_;
+  engine::Exchange<ReportMsg> reports_;
+  engine::Exchange<GhostMsg> ghosts_;
+
+  MonthIndicators indicators_;
+  std::vector<std::array<std::int64_t, kMetricCount>> local_;
+  std::int64_t committed_cumulative_ = 0;
+  std::int64_t budget_cumulative_ = 0;
+  int current_year_ = 0;
+  int current_month_ = 0;
+};
+
+}  // namespace ketensim::world

@@ -1,0 +1,215 @@
+// Decision rules of households, companies and the government, in one process
+// (agents know nothing about MPI). Expected values are computed by hand or
+// from the formulas in MODEL.md, independently of the code under test.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "agents/company.hpp"
+#include "agents/government.hpp"
+#include "agents/household.hpp"
+
+namespace ketensim::agents {
+namespace {
+
+PurchaseSituation all_available() {
+  PurchaseSituation s;
+  s.available = {true, true, true, true};
+  s.cost = {100, 110, 60, 90};
+  s.social_share = {0.7, 0.1, 0.2, 0.0};
+  s.last_choice = Option::kNewLinear;
+  return s;
+}
+
+TEST(PurchaseRule, IntentionsFollowTheTpbFormula) {
+  PurchaseRule r;  // w_a 0.464, w_sn 0.497, w_pbc 0.382, habit 0.1, no default bonus
+  const auto s = all_available();
+  const auto bi = purchase_intentions(r, 0.3, s);
+  // New linear: A = 1 - 0.3, SN 0.7, PBC -100/110, no habit penalty (it was the last choice).
+  EXPECT_NEAR(bi[0], 0.464 * 0.7 + 0.497 * 0.7 - 0.382 * 100.0 / 110.0, 1e-12);
+  // Second hand: A = 0.3, SN 0.2, PBC -60/110, habit penalty 0.1.
+  EXPECT_NEAR(bi[2], 0.464 * 0.3 + 0.497 * 0.2 - 0.382 * 60.0 / 110.0 - 0.1, 1e-12);
+}
+
+TEST(PurchaseRule, DefaultBonusGoesToTheDefaultOption) {
+  PurchaseRule r;
+  r.default_bonus = 0.1;
+  r.default_option = Option::kNewCircular;
+  PurchaseRule no_bonus;
+  const auto s = all_available();
+  const auto with = purchase_intentions(r, 0.3, s);
+  const auto without = purchase_intentions(no_bonus, 0.3, s);
+  EXPECT_NEAR(with[1] - without[1], 0.1, 1e-12);
+  EXPECT_DOUBLE_EQ(with[0], without[0]);
+}
+
+TEST(PurchaseRule, LogitProbabilitiesSumToOneAndSkipUnavailableOptions) {
+  PurchaseRule r;
+  r.temperature = 0.2;
+  auto s = all_available();
+  s.available[3] = false;
+  const auto p = purchase_probabilities(r, 0.5, s);
+  EXPECT_NEAR(p[0] + p[1] + p[2] + p[3], 1.0, 1e-12);
+  EXPECT_EQ(p[3], 0.0);
+  const auto bi = purchase_intentions(r, 0.5, s);
+  // Ratio of two options is exp((BI_i - BI_j) / tau).
+  EXPECT_NEAR(p[0] / p[2], std::exp((bi[0] - bi[2]) / 0.2), 1e-9);
+}
+
+TEST(PurchaseRule, ChoiceFrequenciesMatchProbabilities) {
+  PurchaseRule r;
+  r.temperature = 0.3;
+  const auto s = all_available();
+  const auto p = purchase_probabilities(r, 0.6, s);
+  std::array<int, kOptions> count{};
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) {
+    RandomStream rs(7, static_cast<AgentId>(i), 0, 3);
+    ++count[static_cast<std::size_t>(choose_purchase(r, 0.6, s, rs))];
+  }
+  for (std::size_t k = 0; k < kOptions; ++k) {
+    const double se = std::sqrt(p[k] * (1 - p[k]) / n);
+    EXPECT_NEAR(count[k] / static_cast<double>(n), p[k], 5 * se + 1e-9) << "option " << k;
+  }
+}
+
+TEST(PurchaseRule, LowTemperatureApproachesArgmax) {
+  PurchaseRule r;
+  r.temperature = 0.001;
+  const auto s = all_available();
+  const auto bi = purchase_intentions(r, 0.9, s);
+  const auto best = static_cast<std::size_t>(std::max_element(bi.begin(), bi.end()) - bi.begin());
+  const auto p = purchase_probabilities(r, 0.9, s);
+  EXPECT_GT(p[best], 0.999);
+}
+
+TEST(BassRule, HazardMatchesClosedForm) {
+  EXPECT_NEAR(bass_adoption_probability(0.03, 0.38, 0.5, 1.0 / 12), 1 - std::exp(-(0.03 + 0.19) / 12), 1e-15);
+  EXPECT_EQ(bass_adoption_probability(0.0, 0.0, 0.7, 1.0), 0.0);
+}
+
+TEST(CompanyRule, NpvDiscountsYearlyFlows) {
+  StrategyEconomics e;
+  e.capex = 1000;
+  e.subsidy_rate = 0.5;
+  e.revenue_change = 300;
+  e.cost_change = 100;
+  e.horizon_years = 3;
+  e.hurdle_rate = 0.1;
+  e.expected_penalty_avoided[1] = 50;  // year 2
+  const double expected = -500 + 200 / 1.1 + 250 / (1.1 * 1.1) + 200 / (1.1 * 1.1 * 1.1);
+  EXPECT_NEAR(strategy_npv(e), expected, 1e-9);
+}
+
+TEST(CompanyRule, SubsidyRaisesNpvByTheGrant) {
+  StrategyEconomics e;
+  e.capex = 200000;
+  e.revenue_change = 10000;
+  e.horizon_years = 10;
+  const double without = strategy_npv(e);
+  e.subsidy_rate = 0.5;
+  EXPECT_NEAR(strategy_npv(e) - without, 100000, 1e-6);
+}
+
+TEST(CompanyRule, IntentionAndLogisticAdoption) {
+  IntentionWeights w{0.5, 0.2, 0.2, 0.1, 10};
+  const double u = strategy_intention(w, 50000, 100000, 0.4, 0.3, true);
+  EXPECT_NEAR(u, 0.5 * std::tanh(0.5) + 0.2 * 0.4 + 0.2 * 0.3 + 0.1, 1e-12);
+  EXPECT_NEAR(adoption_probability(10, 0.25, 0.25), 0.5, 1e-12);
+  EXPECT_NEAR(adoption_probability(10, 0.35, 0.25), 1 / (1 + std::exp(-1.0)), 1e-12);
+  EXPECT_LT(adoption_probability(10, 0.0, 0.25), 0.1);
+}
+
+TEST(CompanyRule, StrategiesApplyByRole) {
+  EXPECT_TRUE(strategy_applies(Role::kProducer, Strategy::kSubstitute));
+  EXPECT_FALSE(strategy_applies(Role::kProducer, Strategy::kExtend));
+  EXPECT_TRUE(strategy_applies(Role::kRefurbisher, Strategy::kExtend));
+  EXPECT_TRUE(strategy_applies(Role::kRecycler, Strategy::kRecycle));
+  EXPECT_FALSE(strategy_applies(Role::kRecycler, Strategy::kReduce));
+}
+
+TEST(CompanyRule, BankruptAfterConsecutiveNegativeCashMonths) {
+  Company c;
+  c.cash = Euro::from_double(10);
+  int months = 0;
+  bool exit = false;
+  while (!exit && months < 100) {
+    c.revenue = Euro::from_double(1);
+    c.cost = Euro::from_double(6);
+    exit = close_month(c, 24);
+    ++months;
+  }
+  // Cash goes negative in month 3 (10 - 5 - 5 = 0 is not negative; month 3 is -5),
+  // so the 24th negative month is month 26.
+  EXPECT_EQ(months, 26);
+}
+
+TEST(CompanyRule, PositiveMonthResetsTheCounter) {
+  Company c;
+  c.cash = Euro::from_double(-1);
+  c.revenue = Euro{};
+  c.cost = Euro{};
+  EXPECT_FALSE(close_month(c, 3));
+  EXPECT_FALSE(close_month(c, 3));
+  c.revenue = Euro::from_double(5);
+  EXPECT_FALSE(close_month(c, 3));
+  EXPECT_EQ(c.negative_cash_months, 0);
+}
+
+TEST(CompanyRule, FinancingNeedsCashPlusCredit) {
+  Company c;
+  c.cash = Euro::from_double(100);
+  EXPECT_TRUE(can_finance(c, 50, 150));
+  EXPECT_FALSE(can_finance(c, 50, 150.01));
+}
+
+TEST(Government, FirstComeFirstServedGrantsInArrivalOrder) {
+  SchemeRules rules{0, 100, false};
+  std::vector<SubsidyApplication> apps = {
+      {1, 30, 0, 60}, {2, 10, 0, 60}, {3, 20, 0, 60}, {4, 5, 0, 60}};
+  Euro budget = Euro::from_double(150);
+  const auto d = allocate_subsidies(rules, apps, budget);
+  ASSERT_EQ(d.size(), 4u);
+  // Arrival order 4, 2, 3, 1: two grants of 60 fit in 150, the third does not.
+  EXPECT_EQ(d[0].applicant, 4u);
+  EXPECT_TRUE(d[0].granted);
+  EXPECT_EQ(d[1].applicant, 2u);
+  EXPECT_TRUE(d[1].granted);
+  EXPECT_EQ(d[2].applicant, 3u);
+  EXPECT_FALSE(d[2].granted);
+  EXPECT_FALSE(d[3].granted);
+  EXPECT_NEAR(budget.to_double(), 30, 1e-9);
+}
+
+TEST(Government, NeverOverCommitsAndRespectsMinMax) {
+  SchemeRules rules{50, 80, false};
+  std::vector<SubsidyApplication> apps;
+  for (std::uint32_t i = 0; i < 100; ++i) apps.push_back({i, i, 0, 30.0 + i});
+  Euro budget = Euro::from_double(1000);
+  const Euro start = budget;
+  const auto d = allocate_subsidies(rules, apps, budget);
+  double granted = 0;
+  for (const auto& x : d) {
+    if (!x.granted) continue;
+    EXPECT_GE(x.granted_eur, 50);
+    EXPECT_LE(x.granted_eur, 80);
+    granted += x.granted_eur;
+  }
+  EXPECT_LE(granted, 1000);
+  EXPECT_NEAR((start - budget).to_double(), granted, 1e-9);
+}
+
+TEST(Government, TenderRanksByScore) {
+  SchemeRules rules{0, 100, true};
+  std::vector<SubsidyApplication> apps = {{1, 0, 0.2, 100}, {2, 1, 0.9, 100}, {3, 2, 0.5, 100}};
+  Euro budget = Euro::from_double(200);
+  const auto d = allocate_subsidies(rules, apps, budget);
+  EXPECT_EQ(d[0].applicant, 2u);
+  EXPECT_EQ(d[1].applicant, 3u);
+  EXPECT_TRUE(d[1].granted);
+  EXPECT_FALSE(d[2].granted);
+}
+
+}  // namespace
+}  // namespace ketensim::agents
