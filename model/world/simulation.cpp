@@ -116,6 +116,8 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
 
 Simulation::~Simulation() = default;
 
+void Simulation::run_tick(Tick t) { scheduler_.run_tick(t); }
+
 std::uint64_t Simulation::messages_sent() const {
   return orders_.stats().messages_sent + applications_.stats().messages_sent +
          decisions_.stats().messages_sent + reports_.stats().messages_sent +
@@ -187,6 +189,8 @@ void Simulation::setup() {
   current_month_ = 0;  // no pledges at set-up
   phase_social(0);
   pending_choices_.clear();
+  initial_adopters_.resize(groups);
+  for (std::size_t g = 0; g < groups; ++g) initial_adopters_[g] = boards_[g].adopters;
 }
 
 void Simulation::init_company(Company& c, AgentId id, int group, Role role, Tick tick) {
@@ -260,7 +264,7 @@ void Simulation::init_households() {
       const auto& gp = params_.groups[g];
       // Residual life of the current product: a uniform share of one lifetime.
       const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
-      const auto due = static_cast<Tick>(std::ceil(rs.uniform() * life));
+      const auto due = static_cast<Tick>(std::floor(rs.uniform() * life));
       schedule(static_cast<std::uint32_t>(i), static_cast<int>(g), due);
       ++local_choice_counts_[g][households_[i].last_choice[g]];
     }
@@ -356,8 +360,11 @@ Company& Simulation::company(AgentId id) {
 }
 
 double Simulation::learning_factor(int group, int s) const {
-  const double adopters = static_cast<double>(boards_[idx(group)].adopters[idx(s)]);
-  return std::pow(1.0 + adopters, -params_.strategies[idx(s)].learning);
+  // c = c0 (X / X0)^-b with X the adopters now and X0 those at the start (+1 each,
+  // so that a strategy nobody had adopted yet starts at c0).
+  const double x = 1.0 + static_cast<double>(boards_[idx(group)].adopters[idx(s)]);
+  const double x0 = 1.0 + static_cast<double>(initial_adopters_[idx(group)][idx(s)]);
+  return std::pow(x / x0, -params_.strategies[idx(s)].learning);
 }
 
 double Simulation::firm_material_kg_per_unit(const Company& c) const {
@@ -414,7 +421,15 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
   // Premium from circular-preferring buyers, only when the offer becomes circular.
   const bool becomes_circular = c.role != Role::kRecycler && !c.circular_offer() &&
                                 (c.role == Role::kRefurbisher || s != static_cast<int>(Strategy::kExtend));
-  e.revenue_change = becomes_circular ? revenue_year * params_.circular_premium * params_.circular_demand_share : 0.0;
+  // Buyers of the circular offer: the share already choosing it nationally (last
+  // month's stock of choices) plus the expected extra demand from the config.
+  const auto& counts = choice_counts_[c.group];
+  const std::int64_t total = counts[0] + counts[1] + counts[2] + counts[3];
+  const auto offer = c.role == Role::kRefurbisher ? Option::kService : Option::kNewCircular;
+  const double observed = total > 0 ? static_cast<double>(counts[static_cast<std::size_t>(offer)]) / static_cast<double>(total) : 0.0;
+  e.revenue_change = becomes_circular
+                         ? revenue_year * params_.circular_premium * (params_.circular_demand_share + observed)
+                         : 0.0;
   e.cost_change = cost_year * sp.unit_cost_change * learning_factor(c.group, s);
   if (c.role == Role::kProducer) {
     const double tonnes_year = revenue_year / std::max(gp.price_eur, 1e-9) * gp.unit_mass_kg / 1000.0;
@@ -590,8 +605,10 @@ void Simulation::phase_offers(Tick /*t*/) {
   for (const auto& c : companies_) {
     if (!c.alive || c.role == Role::kRecycler) continue;
     if (c.role == Role::kProducer) {
-      mine.push_back({c.id, c.capacity_weight, c.group,
-                      static_cast<std::uint8_t>(c.circular_offer() ? Option::kNewCircular : Option::kNewLinear), 0});
+      // Every producer keeps its conventional line; adopters add a circular one.
+      mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kNewLinear), 0});
+      if (c.circular_offer())
+        mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kNewCircular), 0});
     } else {
       mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kSecondHand), 0});
       if (c.has(Strategy::kExtend))

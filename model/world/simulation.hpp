@@ -153,6 +153,7 @@ class Simulation {
   // Market state, identical on every rank.
   std::vector<GroupPrices> prices_;
   std::vector<ChainBoard> boards_;
+  std::vector<std::array<std::int64_t, agents::kStrategies>> initial_adopters_;  // X0 of learning
   std::vector<std::array<SupplierMenu, agents::kOptions>> menus_;
   std::vector<std::array<std::int64_t, agents::kOptions>> choice_counts_;  // national stock
   std::vector<std::array<std::int64_t, agents::kOptions>> local_choice_counts_;
