@@ -13,7 +13,8 @@ namespace ketensim::io {
 // Loads `path` (following `base:` chains), applies `overrides` ("key.path=value",
 // validated like file values) and checks ranges and cross-field rules.
 // Throws ConfigError on any problem.
-config::Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+config::Scenario load_scenario(const std::string& path,
+                               const std::vector<std::string>& overrides = {});
 
 // The fully resolved scenario (every field, defaults included) as YAML text.
 std::string to_yaml(const config::Scenario& scenario);
