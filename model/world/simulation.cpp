@@ -143,7 +143,7 @@ void Simulation::setup() {
   menus_.resize(groups);
   choice_counts_.assign(groups, {});
   local_choice_counts_.assign(groups, {});
-  recyclate_demand_kg_.assign(groups, 0.0);
+  recyclate_demand_g_.assign(groups, 0);
   last_producer_profit_.assign(groups, 0);
   local_.assign(groups, {});
   indicators_.groups.assign(groups, {});
@@ -686,7 +686,7 @@ void Simulation::phase_consumers(Tick t) {
     c.revenue += Euro::from_double(m.units * price);
     c.cost += Euro::from_double(m.units * unit_cost(c, m.option));
   }
-  std::fill(recyclate_demand_kg_.begin(), recyclate_demand_kg_.end(), 0.0);
+  std::fill(recyclate_demand_g_.begin(), recyclate_demand_g_.end(), 0);
   for (auto& c : companies_) {
     if (!c.alive || c.role == Role::kRecycler) continue;
     operate_company(c);
@@ -705,7 +705,8 @@ void Simulation::operate_company(Company& c) {
   row[kSecondaryUse] += grams(secondary);
   row[kPrimaryUse] += grams(primary);
   row[kImported] += grams(primary * gp.import_share);
-  recyclate_demand_kg_[c.group] += secondary;
+  // Rounded per firm, so that the global sum does not depend on how firms are split over ranks.
+  recyclate_demand_g_[c.group] += grams(secondary);
   // EU recycled-content rules: an enforced shortfall is fined per tonne.
   for (std::size_t r = 0; r < params_.rules.size(); ++r) {
     const auto& rule = params_.rules[r];
@@ -726,7 +727,7 @@ void Simulation::phase_materials(Tick /*t*/) {
   std::vector<std::int64_t> totals(groups * 2);
   for (std::size_t g = 0; g < groups; ++g) {
     totals[2 * g] = local_[g][kCollected];
-    totals[2 * g + 1] = grams(recyclate_demand_kg_[g]);
+    totals[2 * g + 1] = recyclate_demand_g_[g];
   }
   comm_.allreduce_sum(totals);
   for (std::size_t g = 0; g < groups; ++g) {

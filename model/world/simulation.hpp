@@ -158,7 +158,7 @@ class Simulation {
   std::vector<std::array<std::int64_t, agents::kOptions>> choice_counts_;  // national stock
   std::vector<std::array<std::int64_t, agents::kOptions>> local_choice_counts_;
   std::vector<std::int64_t> last_producer_profit_;  // milli-euro, national, last month
-  std::vector<double> recyclate_demand_kg_;  // this month, local then global
+  std::vector<std::int64_t> recyclate_demand_g_;  // grams this month, local
   std::vector<double> scheme_budget_left_eur_;  // government owner only
   int budget_year_ = 0;
 
