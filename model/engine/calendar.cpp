@@ -13,11 +13,14 @@ std::string YearMonth::to_string() const {
 
 std::optional<YearMonth> YearMonth::parse(std::string_view text) {
   if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  // Every character but the dash must be a digit: from_chars alone would accept
+  // a sign ("-001-01") or stop early without error ("20x5-01" parses as 20).
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (i != 4 && (text[i] < '0' || text[i] > '9')) return std::nullopt;
   YearMonth ym;
   const auto* b = text.data();
-  if (std::from_chars(b, b + 4, ym.year).ec != std::errc{} ||
-      std::from_chars(b + 5, b + 7, ym.month).ec != std::errc{})
-    return std::nullopt;
+  std::from_chars(b, b + 4, ym.year);
+  std::from_chars(b + 5, b + 7, ym.month);
   if (ym.month < 1 || ym.month > 12 || ym.year < 1) return std::nullopt;
   return ym;
 }

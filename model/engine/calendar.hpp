@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -18,15 +19,22 @@ struct YearMonth {
   friend constexpr auto operator<=>(const YearMonth&, const YearMonth&) = default;
 
   std::string to_string() const;
-  // Parses "YYYY-MM"; nullopt when malformed or month outside 1..12.
+  // Parses "YYYY-MM" (exactly four and two digits); nullopt when malformed, year
+  // 0000 or month outside 1..12.
   static std::optional<YearMonth> parse(std::string_view text);
 };
 
 using Tick = std::uint32_t;
 
+// The months [start, end], both included. Throws std::invalid_argument if end < start
+// (ticks() would otherwise wrap to about 4 billion).
 class Calendar {
  public:
-  Calendar(YearMonth start, YearMonth end) : start_(start), end_(end) {}
+  Calendar(YearMonth start, YearMonth end) : start_(start), end_(end) {
+    if (end_.ordinal() < start_.ordinal())
+      throw std::invalid_argument("calendar: end " + end_.to_string() + " before start " +
+                                  start_.to_string());
+  }
 
   Tick ticks() const { return static_cast<Tick>(end_.ordinal() - start_.ordinal() + 1); }
   YearMonth at(Tick tick) const {

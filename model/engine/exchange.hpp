@@ -13,6 +13,7 @@
 #include <numeric>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -30,22 +31,46 @@ concept Message = std::is_trivially_copyable_v<M> && requires(M m) {
   { m.seq } -> std::convertible_to<std::uint32_t>;
 };
 
-// Traffic of one exchange, for benchmarks and logs.
+// Traffic since the Exchange was created (all rounds), for benchmarks and logs.
 struct ExchangeStats {
-  std::uint64_t messages_sent = 0;
-  std::uint64_t bytes_sent = 0;
-  std::uint64_t messages_received = 0;
+  std::uint64_t exchanges = 0;          // rounds completed
+  std::uint64_t messages_sent = 0;      // posted by this rank, own rank included
+  std::uint64_t bytes_sent = 0;         // messages_sent * sizeof(M)
+  std::uint64_t remote_bytes_sent = 0;  // of bytes_sent, to other ranks
+  std::uint64_t messages_received = 0;  // delivered to this rank, own rank included
+  std::uint64_t bytes_received = 0;     // messages_received * sizeof(M)
   double seconds = 0;
 };
 
 template <Message M>
 class Exchange {
  public:
+  // `partition` must have one block per rank of `comm` and outlive the Exchange.
   Exchange(const Comm& comm, const Partition& partition)
-      : comm_(comm), partition_(partition), outboxes_(static_cast<std::size_t>(comm.size())) {}
+      : comm_(comm), partition_(partition), outboxes_(static_cast<std::size_t>(comm.size())) {
+    if (partition.ranks() != comm.size())
+      throw std::invalid_argument("exchange: partition has " + std::to_string(partition.ranks()) +
+                                  " blocks for " + std::to_string(comm.size()) + " ranks");
+    // Counts and displacements are in whole messages, not bytes: MPI's int
+    // counts then allow 2^31 messages per rank instead of 2 GiB.
+    MPI_Type_contiguous(static_cast<int>(sizeof(M)), MPI_BYTE, &type_);
+    MPI_Type_commit(&type_);
+  }
+  Exchange(const Comm&, Partition&&) = delete;  // would dangle
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+  ~Exchange() {
+    int finalised = 0;
+    MPI_Finalized(&finalised);
+    if (!finalised) MPI_Type_free(&type_);
+  }
 
-  // Queue a message for its receiver's owning rank.
-  void post(const M& msg) { outboxes_[static_cast<std::size_t>(partition_.owner(msg.receiver))].push_back(msg); }
+  // Queue a message for its receiver's owning rank. Throws std::out_of_range if
+  // the receiver is not an id of the partition.
+  void post(const M& msg) {
+    outboxes_[static_cast<std::size_t>(partition_.owner(static_cast<AgentId>(msg.receiver)))]
+        .push_back(msg);
+  }
 
   // Queue a message for an explicit rank (ghost updates go to subscriber ranks,
   // not to the receiver's owner).
@@ -59,47 +84,52 @@ class Exchange {
   }
 
   // Collective: every rank of the communicator must call it. Returns this
-  // rank's messages in canonical order; valid until the next exchange.
+  // rank's messages in canonical order; valid until the next exchange. Throws
+  // std::logic_error if two delivered messages share (receiver, sender, seq):
+  // their order would then depend on arrival order.
   std::span<const M> exchange() {
     const double t0 = MPI_Wtime();
     const auto ranks = static_cast<std::size_t>(comm_.size());
+    const auto me = static_cast<std::size_t>(comm_.rank());
     send_counts_.assign(ranks, 0);
     recv_counts_.assign(ranks, 0);
     std::uint64_t sent = 0;
     for (std::size_t r = 0; r < ranks; ++r) {
       sent += outboxes_[r].size();
-      send_counts_[r] = checked_bytes(outboxes_[r].size());
+      send_counts_[r] = checked_int(outboxes_[r].size());
     }
+    const std::uint64_t remote = sent - outboxes_[me].size();
     MPI_Alltoall(send_counts_.data(), 1, MPI_INT, recv_counts_.data(), 1, MPI_INT, comm_.handle());
-    send_displs_.assign(ranks, 0);
-    recv_displs_.assign(ranks, 0);
-    for (std::size_t r = 1; r < ranks; ++r) {
-      send_displs_[r] = send_displs_[r - 1] + send_counts_[r - 1];
-      recv_displs_[r] = recv_displs_[r - 1] + recv_counts_[r - 1];
-    }
-    const auto send_total = static_cast<std::size_t>(send_displs_.back() + send_counts_.back());
-    const auto recv_total = static_cast<std::size_t>(recv_displs_.back() + recv_counts_.back());
-    send_buffer_.resize(send_total / sizeof(M));
+    const std::size_t send_total = displacements(send_counts_, send_displs_);
+    const std::size_t recv_total = displacements(recv_counts_, recv_displs_);
+    send_buffer_.resize(send_total);
     for (std::size_t r = 0; r < ranks; ++r) {
       if (!outboxes_[r].empty())
-        std::memcpy(send_buffer_.data() + static_cast<std::size_t>(send_displs_[r]) / sizeof(M),
-                    outboxes_[r].data(), outboxes_[r].size() * sizeof(M));
+        std::memcpy(send_buffer_.data() + send_displs_[r], outboxes_[r].data(),
+                    outboxes_[r].size() * sizeof(M));
       outboxes_[r].clear();
     }
-    inbox_.resize(recv_total / sizeof(M));
-    MPI_Alltoallv(send_buffer_.data(), send_counts_.data(), send_displs_.data(), MPI_BYTE,
-                  inbox_.data(), recv_counts_.data(), recv_displs_.data(), MPI_BYTE, comm_.handle());
+    inbox_.resize(recv_total);
+    MPI_Alltoallv(send_buffer_.data(), send_counts_.data(), send_displs_.data(), type_,
+                  inbox_.data(), recv_counts_.data(), recv_displs_.data(), type_, comm_.handle());
     if (shuffle_) shuffle_inbox();
-    std::sort(inbox_.begin(), inbox_.end(), [](const M& a, const M& b) {
-      if (a.receiver != b.receiver) return a.receiver < b.receiver;
-      if (a.sender != b.sender) return a.sender < b.sender;
-      return a.seq < b.seq;
-    });
+    std::sort(inbox_.begin(), inbox_.end(), canonical_less);
+    ++stats_.exchanges;
     stats_.messages_sent += sent;
     stats_.bytes_sent += sent * sizeof(M);
+    stats_.remote_bytes_sent += remote * sizeof(M);
     stats_.messages_received += inbox_.size();
+    stats_.bytes_received += inbox_.size() * sizeof(M);
     stats_.seconds += MPI_Wtime() - t0;
     ++rounds_;
+    const auto dup = std::adjacent_find(inbox_.begin(), inbox_.end(), [](const M& a, const M& b) {
+      return !canonical_less(a, b) && !canonical_less(b, a);
+    });
+    if (dup != inbox_.end())
+      throw std::logic_error("exchange: two messages with receiver " +
+                             std::to_string(static_cast<AgentId>(dup->receiver)) + ", sender " +
+                             std::to_string(static_cast<AgentId>(dup->sender)) + ", seq " +
+                             std::to_string(static_cast<std::uint32_t>(dup->seq)));
     return inbox_;
   }
 
@@ -108,21 +138,43 @@ class Exchange {
 
   const ExchangeStats& stats() const { return stats_; }
 
+  static bool canonical_less(const M& a, const M& b) {
+    if (a.receiver != b.receiver) return a.receiver < b.receiver;
+    if (a.sender != b.sender) return a.sender < b.sender;
+    return a.seq < b.seq;
+  }
+
  private:
-  static int checked_bytes(std::size_t count) {
-    const std::size_t bytes = count * sizeof(M);
-    if (bytes > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-      throw std::runtime_error("exchange: more than 2 GiB for one destination in one phase");
-    return static_cast<int>(bytes);
+  static int checked_int(std::size_t count) {
+    if (count > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+      throw std::runtime_error("exchange: more than 2^31 messages for one rank in one phase");
+    return static_cast<int>(count);
+  }
+
+  // Prefix sums of `counts` into `displs`; returns the total. The running sum is
+  // checked too, since per-rank counts that fit in an int may not sum to one.
+  static std::size_t displacements(const std::vector<int>& counts, std::vector<int>& displs) {
+    displs.assign(counts.size(), 0);
+    std::size_t total = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      displs[r] = checked_int(total);
+      total += static_cast<std::size_t>(counts[r]);
+    }
+    checked_int(total);
+    return total;
   }
 
   void shuffle_inbox() {
-    RandomStream rs(shuffle_seed_, static_cast<AgentId>(comm_.rank()), static_cast<std::uint32_t>(rounds_), 0xFFFF);
+    // The stream tick has 16 bits; the round's higher bits go above the rank
+    // in the stream's id so that every round gets its own stream.
+    const AgentId id = ((rounds_ >> 16) << 32) | static_cast<AgentId>(comm_.rank());
+    RandomStream rs(shuffle_seed_, id, static_cast<std::uint32_t>(rounds_ & 0xFFFFu), 0xFFFF);
     for (std::size_t i = inbox_.size(); i > 1; --i) std::swap(inbox_[i - 1], inbox_[rs.below(i)]);
   }
 
-  const Comm& comm_;
+  Comm comm_;
   const Partition& partition_;
+  MPI_Datatype type_ = MPI_DATATYPE_NULL;
   std::vector<std::vector<M>> outboxes_;
   std::vector<M> send_buffer_;
   std::vector<M> inbox_;

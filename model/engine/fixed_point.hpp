@@ -6,13 +6,25 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 namespace ketensim::engine {
 
+namespace detail {
+constexpr bool is_power_of_ten(std::int64_t n) {
+  if (n < 1) return false;
+  while (n % 10 == 0) n /= 10;
+  return n == 1;
+}
+}  // namespace detail
+
 // A quantity stored as an integer number of 1/Scale units. Tag keeps units apart.
+// Scale is a power of ten so that the decimal text is exact.
 template <typename Tag, std::int64_t Scale>
 class Fixed {
+  static_assert(detail::is_power_of_ten(Scale), "Fixed: Scale must be 1, 10, 100, ...");
+
  public:
   static constexpr std::int64_t kScale = Scale;
 
@@ -22,9 +34,14 @@ class Fixed {
     f.raw_ = raw;
     return f;
   }
-  // Rounds half away from zero; identical on every rank for the same input.
+  // Rounds value * Scale half away from zero; identical on every rank for the
+  // same input. Throws std::out_of_range for NaN, infinities and values whose raw
+  // count does not fit in 64 bits (llround's result is unspecified there).
   static Fixed from_double(double value) {
-    return from_raw(static_cast<std::int64_t>(std::llround(value * static_cast<double>(Scale))));
+    const double scaled = value * static_cast<double>(Scale);
+    if (!(scaled >= -0x1.0p63 && scaled < 0x1.0p63))
+      throw std::out_of_range("Fixed::from_double: value not finite or out of 64-bit range");
+    return from_raw(static_cast<std::int64_t>(std::llround(scaled)));
   }
 
   constexpr std::int64_t raw() const { return raw_; }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numbers>
+#include <stdexcept>
 
 namespace ketensim::engine {
 
@@ -38,12 +39,21 @@ using Purpose = std::uint16_t;
 
 // A short stream of draws for one (agent, tick, purpose). Cheap to create on the
 // stack; holds no heap memory.
+//
+// Layout: key = seed (64 bits); counter = {block index, tick << 16 | purpose,
+// agent id low, agent id high}. The tick therefore has 16 bits: larger ticks would
+// silently collide with small ones (tick 65536 == tick 0), so they are refused.
 class RandomStream {
  public:
+  // Largest tick a stream can be keyed by (5461 years of monthly ticks).
+  static constexpr std::uint32_t kMaxTick = 0xFFFFu;
+
   RandomStream(std::uint64_t seed, std::uint64_t agent_id, std::uint32_t tick, Purpose purpose)
       : key_{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)},
         ctr_{0u, (tick << 16) | purpose, static_cast<std::uint32_t>(agent_id),
-             static_cast<std::uint32_t>(agent_id >> 32)} {}
+             static_cast<std::uint32_t>(agent_id >> 32)} {
+    if (tick > kMaxTick) throw std::out_of_range("RandomStream: tick above 65535");
+  }
 
   std::uint32_t next_u32() {
     if (used_ == 4) refill();
@@ -55,15 +65,26 @@ class RandomStream {
     return (hi << 32) | next_u32();
   }
 
-  // Uniform on the open interval (0, 1), 53 random bits.
-  double uniform() {
-    const std::uint64_t bits = next_u64() >> 11;
-    return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
+  // Maps 64 random bits to the open interval (0, 1): the top 52 bits give the
+  // midpoints k + 1/2 of 2^52 equal cells, all exactly representable, so the
+  // result lies in [2^-53, 1 - 2^-53]. (With 53 bits, k + 1/2 needs 54 bits of
+  // mantissa and the top cell rounds to exactly 1.0.)
+  static constexpr double open_unit(std::uint64_t bits) {
+    return (static_cast<double>(bits >> 12) + 0.5) * 0x1.0p-52;
   }
 
-  // Uniform integer in [0, n) without modulo bias worth caring about (n << 2^64).
+  // Uniform on the open interval (0, 1), 52 random bits.
+  double uniform() { return open_unit(next_u64()); }
+
+  // Uniform integer in [0, n), exactly unbiased for every n >= 1: 64-bit draws
+  // below 2^64 mod n are rejected so the rest split evenly into n residues.
   std::uint64_t below(std::uint64_t n) {
-    return static_cast<std::uint64_t>(uniform() * static_cast<double>(n)) % n;
+    if (n == 0) throw std::invalid_argument("RandomStream::below(0)");
+    const std::uint64_t reject_under = (std::uint64_t{0} - n) % n;  // 2^64 mod n
+    for (;;) {
+      const std::uint64_t x = next_u64();
+      if (x >= reject_under) return x % n;
+    }
   }
 
   bool bernoulli(double p) { return uniform() < p; }
@@ -77,9 +98,12 @@ class RandomStream {
 
   double normal(double mean, double sd) { return mean + sd * normal(); }
 
-  // Normal(mean, sd) truncated to [lo, hi] by rejection (falls back to clamping
-  // after 64 tries so the cost stays bounded).
+  // Normal(mean, sd) truncated to [lo, hi] by rejection. After 64 misses it
+  // returns the mean clamped to [lo, hi] so the cost stays bounded; with mass p
+  // inside [lo, hi] that happens with probability (1 - p)^64, negligible for
+  // p > 0.25 but not for windows far in a tail. Requires lo <= hi.
   double truncated_normal(double mean, double sd, double lo, double hi) {
+    if (!(lo <= hi)) throw std::invalid_argument("truncated_normal: needs lo <= hi");
     for (int i = 0; i < 64; ++i) {
       const double x = normal(mean, sd);
       if (x >= lo && x <= hi) return x;
@@ -102,7 +126,7 @@ class RandomStream {
   Philox4x32Key key_;
   Philox4x32Counter ctr_;
   Philox4x32Counter block_{};
-  std::size_t used_ = 4;
+  std::size_t used_ = 4;  // words of block_ already handed out
 };
 
 }  // namespace ketensim::engine
