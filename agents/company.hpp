@@ -26,6 +26,10 @@ struct Company {
   float capacity_weight = 1;       // share of demand it attracts (SME 1, large 5)
   double recycled_content = 0;     // share of recycled material in its products
   double base_monthly_revenue = 0; // expected revenue at start (scale of fixed cost, capex)
+  float belief = 1;                // multiplier on the EU rules' enforcement path (P_reg)
+  float best_intention = -1;       // highest U_s at the last review (reported to the chain table)
+  std::uint8_t best_strategy = 0xFF;
+  bool crisis_loan = false;        // received a crisis loan
   Euro cash;
   Euro debt;
   // Flows of the current month, booked by operations and cleared by accounting.

@@ -18,7 +18,7 @@ std::vector<SubsidyDecision> allocate_subsidies(const SchemeRules& rules,
   std::vector<SubsidyDecision> decisions;
   decisions.reserve(order.size());
   for (const auto* a : order) {
-    SubsidyDecision d{a->applicant, false, 0.0};
+    SubsidyDecision d{a->applicant, false, 0.0, a->ref};
     const double amount = std::min(a->requested_eur, rules.max_per_application_eur);
     const Euro fixed_amount = Euro::from_double(amount);
     if (amount >= rules.min_per_application_eur && amount > 0 && fixed_amount <= remaining_budget) {

@@ -16,12 +16,14 @@ struct SubsidyApplication {
   std::uint32_t arrival = 0;   // arrival time within the window (FCFS order)
   double score = 0;            // tender score (higher first)
   double requested_eur = 0;    // subsidy asked for (rate x eligible cost, capped)
+  std::uint32_t ref = 0;       // the applicant's reference, returned in the decision
 };
 
 struct SubsidyDecision {
   AgentId applicant = 0;
   bool granted = false;
   double granted_eur = 0;
+  std::uint32_t ref = 0;
 };
 
 struct SchemeRules {

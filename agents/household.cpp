@@ -6,16 +6,16 @@
 
 namespace ketensim::agents {
 
-std::array<double, kOptions> purchase_intentions(const PurchaseRule& rule, double attitude,
-                                                 const PurchaseSituation& s) {
+std::array<double, kOptions> choice_intentions(const ChoiceRule& rule, double attitude,
+                                               const ChoiceSituation& s) {
   double max_cost = 0;
   for (int k = 0; k < kOptions; ++k)
     if (s.available[static_cast<std::size_t>(k)]) max_cost = std::max(max_cost, s.cost[static_cast<std::size_t>(k)]);
   std::array<double, kOptions> bi{};
   for (int k = 0; k < kOptions; ++k) {
     const auto i = static_cast<std::size_t>(k);
-    const auto option = static_cast<Option>(k);
-    const double a = option == Option::kNewLinear ? 1.0 - attitude : attitude;
+    const auto option = static_cast<std::uint8_t>(k);
+    const double a = option == s.linear_option ? 1.0 - attitude : attitude;
     const double pbc = max_cost > 0 ? -s.cost[i] / max_cost : 0.0;
     bi[i] = rule.w_attitude * a + rule.w_social * s.social_share[i] + rule.w_pbc * pbc;
     if (option == rule.default_option) bi[i] += rule.default_bonus;
@@ -24,9 +24,9 @@ std::array<double, kOptions> purchase_intentions(const PurchaseRule& rule, doubl
   return bi;
 }
 
-std::array<double, kOptions> purchase_probabilities(const PurchaseRule& rule, double attitude,
-                                                    const PurchaseSituation& s) {
-  const auto bi = purchase_intentions(rule, attitude, s);
+std::array<double, kOptions> choice_probabilities(const ChoiceRule& rule, double attitude,
+                                                  const ChoiceSituation& s) {
+  const auto bi = choice_intentions(rule, attitude, s);
   double best = -std::numeric_limits<double>::infinity();
   for (int k = 0; k < kOptions; ++k)
     if (s.available[static_cast<std::size_t>(k)]) best = std::max(best, bi[static_cast<std::size_t>(k)]);
@@ -42,9 +42,9 @@ std::array<double, kOptions> purchase_probabilities(const PurchaseRule& rule, do
   return p;
 }
 
-Option choose_purchase(const PurchaseRule& rule, double attitude, const PurchaseSituation& s,
-                       RandomStream& rs) {
-  const auto p = purchase_probabilities(rule, attitude, s);
+std::uint8_t choose(const ChoiceRule& rule, double attitude, const ChoiceSituation& s,
+                    RandomStream& rs) {
+  const auto p = choice_probabilities(rule, attitude, s);
   const double u = rs.uniform();
   double cumulative = 0;
   int last_available = 0;
@@ -53,9 +53,9 @@ Option choose_purchase(const PurchaseRule& rule, double attitude, const Purchase
     if (!s.available[i]) continue;
     last_available = k;
     cumulative += p[i];
-    if (u < cumulative) return static_cast<Option>(k);
+    if (u < cumulative) return static_cast<std::uint8_t>(k);
   }
-  return static_cast<Option>(last_available);
+  return static_cast<std::uint8_t>(last_available);
 }
 
 double bass_adoption_probability(double p, double q, double adopted_share, double dt_years) {

@@ -9,51 +9,74 @@
 
 namespace ketensim::agents {
 
-// One household agent: 32 bytes plus its network edges (stored apart).
+// One household agent: 44 bytes plus its network edges (stored apart).
 struct Household {
-  float attitude = 0;            // attitude to circular options, [0, 1]
+  float attitude = 0;      // attitude to circular purchase options, [0, 1]
+  float eol_attitude = 0;  // attitude to circular end-of-life options, [0, 1]
   std::uint16_t municipality = 0;
   std::uint8_t income_class = 0;
   std::uint8_t reserved = 0;
   // Tick of the next purchase per product group (kNoEvent when beyond the horizon).
   std::array<std::uint16_t, kMaxGroups> due_tick{};
-  // Last purchase choice per product group (an Option).
+  // Last purchase choice (an Option) and last end-of-life choice (an EolOption) per group.
   std::array<std::uint8_t, kMaxGroups> last_choice{};
+  std::array<std::uint8_t, kMaxGroups> last_eol{};
 
   static constexpr std::uint16_t kNoEvent = 0xFFFF;
 };
-static_assert(sizeof(Household) == 32, "keep households compact");
+static_assert(sizeof(Household) <= 48, "keep households compact");
 
-// Parameters of the purchase rule (from the scenario, fixed during a run).
-struct PurchaseRule {
+// End-of-life options (MODEL.md "Household: end of life").
+enum class EolOption : std::uint8_t { kRepair = 0, kResell = 1, kCollect = 2, kResidual = 3 };
+
+// A theory-of-planned-behaviour choice with a logit (purchase and end of life share it).
+struct ChoiceRule {
   double w_attitude = 0.464;
   double w_social = 0.497;
   double w_pbc = 0.382;
   double temperature = 0.05;
   double default_bonus = 0.0;
-  Option default_option = Option::kNewLinear;
+  std::uint8_t default_option = 0;
   double habit = 0.1;
 };
+using PurchaseRule = ChoiceRule;
 
-// What a household sees when it buys in one product group.
-struct PurchaseSituation {
+// What a household sees when it chooses among four options.
+struct ChoiceSituation {
   std::array<double, kOptions> social_share{};  // SN_k: neighbours whose last choice was k
-  std::array<double, kOptions> cost{};          // price + convenience cost per option (EUR)
-  std::array<bool, kOptions> available{};       // options with at least one supplier
-  Option last_choice = Option::kNewLinear;
+  std::array<double, kOptions> cost{};          // price/effort + convenience cost per option (EUR)
+  std::array<bool, kOptions> available{};       // options that can be chosen now
+  std::uint8_t last_choice = 0;
+  // The one "linear" option whose attitude term is 1 - a (new linear; residual waste).
+  std::uint8_t linear_option = 0;
 };
+using PurchaseSituation = ChoiceSituation;
 
-// Behavioural intention BI_k of every option (unavailable options get -inf weight later).
-std::array<double, kOptions> purchase_intentions(const PurchaseRule& rule, double attitude,
-                                                 const PurchaseSituation& s);
+// Behavioural intention BI_k = w_a A_k + w_sn SN_k + w_pbc PBC_k + bonus - habit.
+std::array<double, kOptions> choice_intentions(const ChoiceRule& rule, double attitude,
+                                               const ChoiceSituation& s);
 
 // Logit choice P(k) = exp(BI_k / tau) / sum_j exp(BI_j / tau) over available options.
-std::array<double, kOptions> purchase_probabilities(const PurchaseRule& rule, double attitude,
-                                                    const PurchaseSituation& s);
+std::array<double, kOptions> choice_probabilities(const ChoiceRule& rule, double attitude,
+                                                  const ChoiceSituation& s);
 
-// Draws the option with one uniform from `rs`. Requires at least one available option.
-Option choose_purchase(const PurchaseRule& rule, double attitude, const PurchaseSituation& s,
-                       RandomStream& rs);
+// Draws an option with one uniform from `rs`. Requires at least one available option.
+std::uint8_t choose(const ChoiceRule& rule, double attitude, const ChoiceSituation& s,
+                    RandomStream& rs);
+
+// Purchase-specific names for the same rule.
+inline std::array<double, kOptions> purchase_intentions(const ChoiceRule& r, double a,
+                                                        const ChoiceSituation& s) {
+  return choice_intentions(r, a, s);
+}
+inline std::array<double, kOptions> purchase_probabilities(const ChoiceRule& r, double a,
+                                                           const ChoiceSituation& s) {
+  return choice_probabilities(r, a, s);
+}
+inline Option choose_purchase(const ChoiceRule& r, double a, const ChoiceSituation& s,
+                              RandomStream& rs) {
+  return static_cast<Option>(choose(r, a, s, rs));
+}
 
 // Bass limit rule (validation configs): adoption probability 1 - exp(-(p + q F) dt).
 double bass_adoption_probability(double p, double q, double adopted_share, double dt_years);

@@ -49,6 +49,7 @@ inline constexpr engine::Purpose kEnforcement = 8;
 inline constexpr engine::Purpose kEntry = 9;
 inline constexpr engine::Purpose kSupplier = 10;
 inline constexpr engine::Purpose kArrival = 11;
+inline constexpr engine::Purpose kMunicipality = 12;
 }  // namespace purpose
 
 }  // namespace ketensim::agents

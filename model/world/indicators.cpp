@@ -28,10 +28,36 @@ std::string milli(std::int64_t raw) { return engine::Fixed<struct MilliTag, 1000
 // Grams to tonnes, exact.
 std::string tonnes(std::int64_t grams) { return engine::Fixed<struct GramTag, 1000000>::from_raw(grams).to_string(); }
 
+struct RowContext {
+  const GroupPrices* prices = nullptr;  // null for the national row
+  std::int64_t material_2016 = 0, primary_abiotic_2016 = 0;
+  bool crm = false;        // has critical raw materials (NL: any group)
+  std::int64_t crm_recyclate = 0, crm_material = 0;
+  int target_kind = 0;
+  double target = 0;
+  std::int64_t committed_cum = 0, budget_cum = 0;
+  int adaptive_triggers = 0;
+};
+
+std::string fixed6(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
+
 void append_row(std::string& out, const std::string& month, const std::string& group, const Row& r,
-                const GroupPrices* prices, std::int64_t committed_cum, std::int64_t budget_cum) {
+                const RowContext& x) {
+  const bool national = x.prices == nullptr;
   const std::int64_t purchases = r[kPurchasesLinear] + r[kPurchasesCircular] +
                                  r[kPurchasesSecondHand] + r[kPurchasesService];
+  const std::int64_t primary_abiotic = r[kPrimaryUse] - r[kBioBased];
+  std::string target_value;
+  switch (x.target_kind) {
+    case 1: target_value = ratio(r[kReused] + r[kCollected], r[kEndOfLife]); break;
+    case 2: target_value = ratio(r[kCollected], r[kEndOfLife]); break;
+    case 3: target_value = ratio(r[kSecondaryUse], r[kMaterialUse]); break;
+    default: break;
+  }
   const std::vector<std::string> cells = {
       month,
       group,
@@ -48,26 +74,50 @@ void append_row(std::string& out, const std::string& month, const std::string& g
       ratio(r[kPurchasesCircular], purchases),
       ratio(r[kPurchasesSecondHand], purchases),
       ratio(r[kPurchasesService], purchases),
+      milli(r[kRepairs]),
       tonnes(r[kMaterialUse]),
       tonnes(r[kPrimaryUse]),
       tonnes(r[kSecondaryUse]),
       ratio(r[kSecondaryUse], r[kMaterialUse]),
+      ratio(r[kSecondaryUse] + r[kBioBased], r[kMaterialUse]),
+      ratio(r[kMaterialUse], x.material_2016),
+      ratio(primary_abiotic, x.primary_abiotic_2016),
       ratio(r[kImported], r[kMaterialUse]),
+      x.crm ? ratio(x.crm_recyclate, x.crm_material) : "",
       tonnes(r[kEndOfLife]),
+      tonnes(r[kReused]),
       tonnes(r[kCollected]),
-      ratio(r[kRecyclate], r[kEndOfLife]),
-      prices ? price(prices->virgin_eur_t) : "",
-      prices ? price(prices->recyclate_eur_t) : "",
+      tonnes(r[kResidual]),
+      tonnes(r[kRecyclate]),
+      ratio(r[kCollected], r[kCollected] + r[kResidual]),
+      national || x.target_kind == 0 ? "" : std::to_string(x.target_kind),
+      national ? "" : target_value,
+      national || x.target_kind == 0 ? "" : fixed6(x.target),
+      national ? "" : price(x.prices->virgin_eur_t),
+      national ? "" : price(x.prices->recyclate_eur_t),
       std::to_string(r[kSubsidyApplications]),
+      std::to_string(r[kChainProjects]),
       std::to_string(r[kSubsidyGrants]),
       milli(r[kSubsidyCommitted]),
       milli(r[kSubsidyPaid]),
-      prices ? "" : milli(committed_cum),
-      prices ? "" : milli(budget_cum),
+      national ? milli(x.committed_cum) : "",
+      national ? milli(x.budget_cum) : "",
       milli(r[kPenalties]),
+      milli(r[kEprFees]),
+      milli(r[kWasteTax]),
+      milli(r[kLevy]),
+      milli(r[kProcurement]),
+      milli(r[kCrisisLoans]),
+      national ? std::to_string(x.adaptive_triggers) : "",
       std::to_string(r[kEntries]),
       std::to_string(r[kExits]),
+      std::to_string(r[kExitsProducer]),
+      std::to_string(r[kExitsRefurbisher]),
+      std::to_string(r[kExitsRecycler]),
       milli(r[kCapacityLost]),
+      milli(r[kCapacityLostProducer]),
+      milli(r[kCapacityLostRefurbisher]),
+      milli(r[kCapacityLostRecycler]),
       milli(r[kCash]),
   };
   for (std::size_t i = 0; i < cells.size(); ++i) {
@@ -83,22 +133,49 @@ std::string timeseries_header() {
   return "month,product_group,firms_alive,firms_circular,adopted_reduce,adopted_substitute,"
          "adopted_extend,adopted_recycle,adoption_share_firms,adoption_share_output,"
          "purchases_units,share_new_linear,share_new_circular,share_second_hand,share_service,"
-         "material_use_t,primary_material_t,secondary_material_t,secondary_share,"
-         "import_dependency,end_of_life_t,collected_t,recycling_rate,virgin_price_eur_t,"
-         "recyclate_price_eur_t,subsidy_applications,subsidy_grants,subsidy_committed_eur,"
-         "subsidy_paid_eur,subsidy_committed_cum_eur,budget_envelope_cum_eur,eu_penalties_eur,"
-         "firm_entries,firm_exits,capacity_lost,firm_cash_eur";
+         "repairs_units,material_use_t,primary_material_t,secondary_material_t,secondary_share,"
+         "secondary_bio_share,raw_material_index,primary_abiotic_index,import_dependency,"
+         "crm_domestic_recycling_share,end_of_life_t,reused_t,collected_t,residual_t,recyclate_t,"
+         "recycling_rate,pg_target_kind,pg_target_value,pg_target,virgin_price_eur_t,"
+         "recyclate_price_eur_t,subsidy_applications,chain_project_applications,subsidy_grants,"
+         "subsidy_committed_eur,subsidy_paid_eur,subsidy_committed_cum_eur,budget_envelope_cum_eur,"
+         "eu_penalties_eur,epr_fees_eur,waste_tax_eur,plastic_levy_eur,procurement_eur,"
+         "crisis_loans_eur,adaptive_triggers,firm_entries,firm_exits,exits_producer,"
+         "exits_refurbisher,exits_recycler,capacity_lost,capacity_lost_producer,"
+         "capacity_lost_refurbisher,capacity_lost_recycler,firm_cash_eur";
 }
 
 std::string timeseries_rows(const std::string& month, const std::vector<std::string>& group_ids,
                             const MonthIndicators& m) {
   std::string out;
   Row total{};
+  RowContext national;
   for (std::size_t g = 0; g < m.groups.size(); ++g) {
-    append_row(out, month, group_ids[g], m.groups[g], &m.prices[g], 0, 0);
-    for (int k = 0; k < kMetricCount; ++k) total[static_cast<std::size_t>(k)] += m.groups[g][static_cast<std::size_t>(k)];
+    const auto& row = m.groups[g];
+    const auto& ref = m.refs[g];
+    RowContext x;
+    x.prices = &m.prices[g];
+    x.material_2016 = ref.material_2016_g;
+    x.primary_abiotic_2016 = ref.primary_abiotic_2016_g;
+    x.crm = ref.critical;
+    x.crm_recyclate = row[kRecyclate];
+    x.crm_material = row[kMaterialUse];
+    x.target_kind = ref.target_kind;
+    x.target = g < m.targets.size() ? m.targets[g] : 0.0;
+    append_row(out, month, group_ids[g], row, x);
+    for (int k = 0; k < kMetricCount; ++k) total[static_cast<std::size_t>(k)] += row[static_cast<std::size_t>(k)];
+    national.material_2016 += ref.material_2016_g;
+    national.primary_abiotic_2016 += ref.primary_abiotic_2016_g;
+    if (ref.critical) {
+      national.crm = true;
+      national.crm_recyclate += row[kRecyclate];
+      national.crm_material += row[kMaterialUse];
+    }
   }
-  append_row(out, month, "NL", total, nullptr, m.subsidy_committed_cumulative, m.budget_cumulative);
+  national.committed_cum = m.subsidy_committed_cumulative;
+  national.budget_cum = m.budget_cumulative;
+  national.adaptive_triggers = m.adaptive_triggers;
+  append_row(out, month, "NL", total, national);
   return out;
 }
 

@@ -43,7 +43,31 @@ enum Metric : int {
   kExits,
   kCapacityLost,  // milli-weight
   kCash,          // milli-euro, alive firms
+  kRepairs,       // milli-units repaired instead of replaced
+  kReused,        // grams resold or donated
+  kResidual,      // grams in residual waste
+  kBioBased,      // grams of bio-based primary material
+  kWasteTax,      // milli-euro waste tax on residual waste
+  kEprFees,       // milli-euro
+  kLevy,          // milli-euro national plastic levy
+  kProcurement,   // milli-euro public purchases
+  kChainProjects, // chain-project applications
+  kCrisisLoans,   // milli-euro
+  kExitsProducer, // + role index
+  kExitsRefurbisher,
+  kExitsRecycler,
+  kCapacityLostProducer,  // milli-weight, + role index
+  kCapacityLostRefurbisher,
+  kCapacityLostRecycler,
   kMetricCount
+};
+
+// Constants per group that rendering needs (identical on every rank).
+struct GroupRefs {
+  std::int64_t material_2016_g = 0;  // grams per month of material use in 2016
+  std::int64_t primary_abiotic_2016_g = 0;
+  bool critical = false;
+  int target_kind = 0;
 };
 
 // Per-group prices set by the environment and the material market.
@@ -58,6 +82,9 @@ struct MonthIndicators {
   std::vector<GroupPrices> prices;
   std::int64_t subsidy_committed_cumulative = 0;  // milli-euro, national
   std::int64_t budget_cumulative = 0;             // milli-euro, national envelope to date
+  std::vector<GroupRefs> refs;
+  std::vector<double> targets;  // product-group target value this year (0: none)
+  int adaptive_triggers = 0;
 
   std::span<std::int64_t> flat() {
     return {groups.empty() ? nullptr : groups.front().data(), groups.size() * kMetricCount};

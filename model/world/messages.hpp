@@ -37,6 +37,7 @@ struct DecisionMsg {
   AgentId sender;
   std::uint32_t seq;
   std::uint8_t granted;
+  std::uint32_t reply_to;  // seq of the application decided
   double amount_eur;
 };
 
@@ -49,6 +50,16 @@ struct ReportMsg {
   std::uint8_t role;
   std::int64_t revenue_raw;  // milli-euro this month
   double capacity;
+  float best_intention;        // highest intention U_s at the last review
+  std::uint8_t best_strategy;  // its strategy (0xFF: none)
+};
+
+// Chain table -> coalition member: the share of a granted chain-project subsidy.
+struct ProjectMsg {
+  AgentId receiver;
+  AgentId sender;
+  std::uint32_t seq;
+  double amount_eur;
 };
 
 // Household -> ranks holding it as a ghost neighbour: its new last choice.
@@ -57,6 +68,7 @@ struct GhostMsg {
   AgentId sender;    // same household
   std::uint32_t seq; // product-group index
   std::uint8_t choice;
+  std::uint8_t eol;
 };
 
 // Rank -> household owner: "I hold a ghost copy of this household".

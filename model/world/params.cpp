@@ -13,6 +13,19 @@ double RuleParams::enforcement(int year) const {
   return enforcement_initial + f * (enforcement_final - enforcement_initial);
 }
 
+double GroupParams::target_for(int year) const {
+  if (target.empty()) return 0.0;
+  if (year <= target.front().first) return target.front().second;
+  for (std::size_t i = 1; i < target.size(); ++i) {
+    if (year <= target[i].first) {
+      const auto [y0, v0] = target[i - 1];
+      const auto [y1, v1] = target[i];
+      return v0 + (v1 - v0) * static_cast<double>(year - y0) / static_cast<double>(y1 - y0);
+    }
+  }
+  return target.back().second;
+}
+
 double Params::envelope_for(int year) const {
   double amount = 0;
   for (const auto& [y, eur] : envelope) {
@@ -61,6 +74,19 @@ void resolve_groups(const config::Scenario& sc, Params& p) {
     g.entrant_slots = pg.entrant_slots();
     g.large_share = pg.large_share();
     g.critical = pg.critical_raw_materials();
+    g.epr = pg.epr().enabled();
+    g.epr_fee_per_kg = pg.epr().fee_eur_per_kg();
+    g.epr_discount = pg.epr().eco_discount();
+    g.epr_malus = pg.epr().malus();
+    g.epr_start_year = pg.epr().start_year();
+    g.bio_share = pg.bio_based_share();
+    g.use_vs_2016 = pg.use_vs_2016();
+    g.public_share = pg.public_demand_share();
+    g.virgin_co2 = pg.virgin_co2_t_per_t();
+    g.target_kind = static_cast<int>(pg.target().kind());
+    for (const auto& ya : pg.target().path()) g.target.emplace_back(ya.year(), ya.amount_eur());
+    std::sort(g.target.begin(), g.target.end());
+    for (const auto& lg : sc.taxes().plastic_levy_groups()) g.plastic_levy = g.plastic_levy || lg == pg.id();
     p.groups.push_back(g);
   }
 }
@@ -87,6 +113,9 @@ void resolve_companies(const config::Companies& c, Params& p) {
   p.initial_adoption_share = c.initial_adoption_share();
   p.credit_months = c.credit_months();
   p.large_capacity_factor = c.large_capacity_factor();
+  p.belief_sd = c.belief_sd();
+  p.coalition_threshold = c.coalition_threshold();
+  p.project_cost_share = c.project_cost_share();
   // Strategy defaults come from the schema; entries in the config override them.
   const config::Strategy defaults;
   for (auto& s : p.strategies)
@@ -121,6 +150,7 @@ void resolve_policy(const config::Scenario& sc, Params& p) {
       sp.strategy_mask = static_cast<std::uint8_t>(sp.strategy_mask | (1u << strategy_index(st)));
     if (s.eligible_strategies().empty()) sp.strategy_mask = 0xF;
     sp.tender = s.allocation() == config::TENDER;
+    sp.chain_projects = s.chain_projects();
     p.schemes.push_back(sp);
   }
   for (const auto& r : sc.eu().rules()) {
@@ -138,8 +168,21 @@ void resolve_policy(const config::Scenario& sc, Params& p) {
     rp.enforcement_initial = r.enforcement_initial();
     rp.enforcement_final = r.enforcement_final();
     rp.ramp_years = static_cast<int>(r.enforcement_ramp_years());
+    rp.kind = static_cast<int>(r.kind());
+    rp.cost_increase = r.cost_increase();
+    rp.procurement_share = r.procurement_share();
     p.rules.push_back(rp);
   }
+}
+
+// End-of-life TPB weights when the config gives none: ABSiCE's EoL defaults
+// (S-code: w_a 0.39, w_sn 0.27, w_pbc 0.44), not the purchase weights of the schema.
+config::Tpb default_eol_weights() {
+  config::Tpb t;
+  t.set_w_attitude(0.39);
+  t.set_w_social(0.27);
+  t.set_w_pbc(0.44);
+  return t;
 }
 
 }  // namespace
@@ -159,16 +202,72 @@ Params resolve(const config::Scenario& sc) {
   p.degree = h.network().degree();
   p.rewiring = h.network().rewiring();
   p.purchase = {h.purchase().w_attitude(), h.purchase().w_social(), h.purchase().w_pbc(),
-                h.logit_temperature(),     h.default_bonus(),       static_cast<agents::Option>(h.default_option()),
+                h.logit_temperature(),     h.default_bonus(),       static_cast<std::uint8_t>(h.default_option()),
                 h.habit()};
   p.attitude_mean = h.attitude_mean();
   p.attitude_sd = h.attitude_sd();
   p.initial_second_hand = h.initial_second_hand_share();
   p.initial_service = h.initial_service_share();
+  const config::Tpb eol = h.has_end_of_life() ? h.end_of_life() : default_eol_weights();
+  p.end_of_life = {eol.w_attitude(), eol.w_social(), eol.w_pbc(), h.logit_temperature(), 0.0, 0, h.habit()};
+  p.eol_attitude_mean = h.eol_attitude_mean();
+  p.eol_attitude_sd = h.eol_attitude_sd();
+  p.repair_cost_share = h.repair_cost_share();
+  p.resell_cost_share = h.resell_cost_share();
+  p.collection_effort = h.collection_effort_eur();
+  p.repair_life_extension = h.repair_life_extension();
+  p.initial_collection = h.initial_collection_share();
 
   resolve_groups(sc, p);
   resolve_companies(sc.companies(), p);
   resolve_policy(sc, p);
+
+  for (const auto& sh : sc.shocks()) {
+    ShockParams sp;
+    if (!sh.product_groups().empty()) {
+      sp.group_mask = 0;
+      for (const auto& g : sh.product_groups()) sp.group_mask |= 1u << group_index(p.groups, g);
+    }
+    sp.start_ordinal = engine::YearMonth::parse(sh.start())->ordinal();
+    sp.months = static_cast<int>(sh.months());
+    sp.virgin_factor = sh.virgin_price_factor();
+    sp.import_factor = sh.import_factor();
+    sp.floor_factor = sh.recyclate_floor_factor();
+    p.shocks.push_back(sp);
+  }
+  const auto& rg = sc.regions();
+  p.provinces = rg.provinces();
+  p.density_mean = rg.collection_density_mean();
+  p.density_sd = rg.collection_density_sd();
+  p.density_growth = rg.collection_density_growth();
+  p.circular_procurement = rg.circular_procurement_share();
+  p.circularity_weight = rg.circularity_weight();
+  const auto& tx = sc.taxes();
+  p.waste_tax = tx.waste_tax_eur_per_t();
+  p.waste_tax_index = tx.waste_tax_indexation();
+  p.co2_levy_start = tx.co2_levy_start_eur_per_t();
+  p.co2_levy_2030 = tx.co2_levy_2030_eur_per_t();
+  p.co2_per_t_residual = tx.co2_per_t_residual();
+  p.pass_through = tx.pass_through();
+  p.ets0 = tx.ets_eur_per_t();
+  p.ets_growth = tx.ets_growth();
+  p.plastic_levy = tx.plastic_levy_eur_per_t();
+  p.plastic_levy_start = tx.plastic_levy_start_year();
+  p.plastic_levy_leakage = tx.plastic_levy_leakage();
+  const auto& cl = sc.crisis_loans();
+  p.crisis_loans = cl.enabled();
+  p.crisis_first = cl.first_year();
+  p.crisis_last = cl.last_year();
+  p.crisis_max_firms = cl.max_firms();
+  p.crisis_loan_months = cl.loan_months();
+  const auto& ad = sc.adaptive();
+  p.adaptive_mode = static_cast<int>(ad.mode());
+  p.adaptive_every = static_cast<int>(ad.review_years());
+  p.adaptive_first = ad.first_review_year();
+  p.adaptive_gamma = ad.gamma();
+  p.adaptive_budget_raise = ad.budget_raise();
+  p.adaptive_belief_raise = ad.belief_raise();
+  p.adaptive_extend_years = static_cast<int>(ad.extend_years());
 
   p.pledge_threshold = sc.chain_tables().pledge_threshold();
   p.information_boost = sc.chain_tables().information_boost();

@@ -32,6 +32,19 @@ struct GroupParams {
   std::uint32_t entrant_slots = 0;
   double large_share = 0.1;
   bool critical = false;
+  // EPR (UPV) with eco-modulation.
+  bool epr = false;
+  double epr_fee_per_kg = 0, epr_discount = 0.4, epr_malus = 0;
+  int epr_start_year = 2023;
+  double bio_share = 0;
+  double use_vs_2016 = 0.98;
+  double public_share = 0.05;
+  double virgin_co2 = 2.0;
+  int target_kind = 0;                           // config::TargetKind
+  std::vector<std::pair<int, double>> target;   // (year, value), sorted
+  bool plastic_levy = false;
+
+  double target_for(int year) const;  // linear between path points, flat outside
 };
 
 struct StrategyParams {
@@ -52,6 +65,14 @@ struct SchemeParams {
   std::uint32_t group_mask = 0;     // bit g: eligible group (all bits when none listed)
   std::uint8_t strategy_mask = 0;   // bit s: eligible strategy
   bool tender = false;
+  bool chain_projects = false;
+};
+
+struct ShockParams {
+  std::uint32_t group_mask = ~0u;
+  int start_ordinal = 0;  // YearMonth::ordinal of the first month
+  int months = 0;
+  double virgin_factor = 1, import_factor = 1, floor_factor = 1;
 };
 
 struct RuleParams {
@@ -64,6 +85,9 @@ struct RuleParams {
   double penalty_per_t = 1000;
   double enforcement_initial = 0.3, enforcement_final = 0.9;
   int ramp_years = 5;
+  int kind = 0;  // config::EuRuleKind
+  double cost_increase = 0.05;
+  double procurement_share = 0.3;
 
   // Enforcement probability in `year` (0 before the apply year or when off).
   double enforcement(int year) const;
@@ -84,6 +108,11 @@ struct Params {
   agents::PurchaseRule purchase;
   double attitude_mean = 0.2, attitude_sd = 0.2;
   double initial_second_hand = 0.1, initial_service = 0.01;
+  agents::ChoiceRule end_of_life;
+  double eol_attitude_mean = 0.544, eol_attitude_sd = 0.1;
+  double repair_cost_share = 0.3, resell_cost_share = 0.1, collection_effort = 15;
+  double repair_life_extension = 0.5;
+  double initial_collection = 0.35;
 
   std::vector<GroupParams> groups;
 
@@ -107,6 +136,9 @@ struct Params {
   double credit_months = 6;
   double large_capacity_factor = 5;
   std::array<StrategyParams, agents::kStrategies> strategies{};
+  double belief_sd = 0.3;
+  double coalition_threshold = 0.15;
+  double project_cost_share = 0.2;
 
   // Government and EU.
   std::vector<std::pair<int, double>> envelope;  // (year, EUR), sorted by year
@@ -119,6 +151,25 @@ struct Params {
   double information_boost = 0.01;
   double recyclate_speed = 0.05, recyclate_floor = 0.3, recyclate_cap = 3;
   double recycling_yield = 0.7, collection_share = 0.45, recycling_cost = 350;
+
+  // Regions, taxes, shocks, crisis loans, adaptive policy.
+  std::uint32_t provinces = 12;
+  double density_mean = 0.5, density_sd = 0.15, density_growth = 0;
+  double circular_procurement = 0.1, circularity_weight = 0.1;
+  double waste_tax = 39, waste_tax_index = 0.02;
+  double co2_levy_start = 0, co2_levy_2030 = 295, co2_per_t_residual = 0.5, pass_through = 1;
+  double ets0 = 75, ets_growth = 0.03;
+  double plastic_levy = 0, plastic_levy_leakage = 0.2;
+  int plastic_levy_start = 2028;
+  std::vector<ShockParams> shocks;
+  bool crisis_loans = false;
+  int crisis_first = 2025, crisis_last = 2027;
+  std::uint32_t crisis_max_firms = 10;
+  double crisis_loan_months = 12;
+  int adaptive_mode = 0;  // config::AdaptiveMode
+  int adaptive_every = 2, adaptive_first = 2027;
+  double adaptive_gamma = 0.05, adaptive_budget_raise = 1.5, adaptive_belief_raise = 1.2;
+  int adaptive_extend_years = 2;
 
   // Engine.
   double company_weight = 50;

@@ -50,6 +50,7 @@ Household make_household(const Params& p, AgentId id, std::uint64_t index) {
   Household h;
   RandomStream rs(p.seed, id, 0, agents::purpose::kHouseholdInit);
   h.attitude = static_cast<float>(rs.truncated_normal(p.attitude_mean, p.attitude_sd, 0.0, 1.0));
+  h.eol_attitude = static_cast<float>(rs.truncated_normal(p.eol_attitude_mean, p.eol_attitude_sd, 0.0, 1.0));
   // Municipalities are contiguous blocks of the id range, so ring neighbours share one.
   h.municipality = static_cast<std::uint16_t>(index * p.municipalities / std::max<std::uint64_t>(p.households, 1));
   h.income_class = static_cast<std::uint8_t>(rs.below(3));
@@ -65,6 +66,8 @@ Household make_household(const Params& p, AgentId id, std::uint64_t index) {
       o = Option::kNewCircular;
     }
     h.last_choice[g] = static_cast<std::uint8_t>(o);
+    h.last_eol[g] = static_cast<std::uint8_t>(rs.uniform() < p.initial_collection ? agents::EolOption::kCollect
+                                                                                   : agents::EolOption::kResidual);
   }
   return h;
 }
@@ -95,7 +98,8 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
       applications_(comm_, partition_),
       decisions_(comm_, partition_),
       reports_(comm_, partition_),
-      ghosts_(comm_, partition_) {
+      ghosts_(comm_, partition_),
+      projects_(comm_, partition_) {
   for (const auto& g : params_.groups) group_ids_.push_back(g.id);
   if (params_.shuffle_arrivals) {
     orders_.set_shuffle_seed(params_.seed + 1);
@@ -103,6 +107,7 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
     decisions_.set_shuffle_seed(params_.seed + 3);
     reports_.set_shuffle_seed(params_.seed + 4);
     ghosts_.set_shuffle_seed(params_.seed + 5);
+    projects_.set_shuffle_seed(params_.seed + 6);
   }
   scheduler_.add_phase("environment", [this](Tick t) { phase_environment(t); });
   scheduler_.add_phase("review", [this](Tick t) { phase_review(t); });
@@ -121,7 +126,7 @@ void Simulation::run_tick(Tick t) { scheduler_.run_tick(t); }
 std::uint64_t Simulation::messages_sent() const {
   return orders_.stats().messages_sent + applications_.stats().messages_sent +
          decisions_.stats().messages_sent + reports_.stats().messages_sent +
-         ghosts_.stats().messages_sent;
+         ghosts_.stats().messages_sent + projects_.stats().messages_sent;
 }
 
 // ---------------------------------------------------------------- set-up ----
@@ -143,12 +148,38 @@ void Simulation::setup() {
   menus_.resize(groups);
   choice_counts_.assign(groups, {});
   local_choice_counts_.assign(groups, {});
+  eol_counts_.assign(groups, {});
+  local_eol_counts_.assign(groups, {});
   recyclate_demand_g_.assign(groups, 0);
   last_producer_profit_.assign(groups, 0);
   local_.assign(groups, {});
   indicators_.groups.assign(groups, {});
   indicators_.prices = prices_;
   scheme_budget_left_eur_.assign(params_.schemes.size(), 0.0);
+  scheme_extra_years_ = 0;
+  budget_multiplier_ = 1.0;
+  belief_multiplier_ = 1.0;
+  env_.assign(groups, {});
+  table_members_.assign(groups, {});
+  coalitions_.clear();
+  loans_granted_ = 0;
+  // Collection density per municipality: a pure function of (seed, municipality).
+  density0_.resize(params_.municipalities);
+  for (std::uint32_t m = 0; m < params_.municipalities; ++m) {
+    RandomStream rs(params_.seed, m, 0, agents::purpose::kMunicipality);
+    density0_[m] = static_cast<float>(rs.truncated_normal(params_.density_mean, params_.density_sd, 0.0, 1.0));
+  }
+  // 2016 reference material use per group (raw-material indices).
+  indicators_.refs.assign(groups, {});
+  for (std::size_t g = 0; g < groups; ++g) {
+    const auto& gp = params_.groups[g];
+    const double units_month = params_.household_weight * static_cast<double>(params_.households) *
+                               gp.units_per_purchase / gp.mean_lifetime_months;
+    const double new_share = 1.0 - params_.initial_second_hand - params_.initial_service;
+    const double kg_2016 = units_month * new_share * gp.unit_mass_kg / gp.use_vs_2016;
+    indicators_.refs[g] = {grams(kg_2016), grams(kg_2016 * (1.0 - gp.initial_rc) * (1.0 - gp.bio_share)),
+                           gp.critical, gp.target_kind};
+  }
 
   // Companies owned by this rank.
   first_company_ = std::max(first, ids_.companies_begin);
@@ -209,6 +240,10 @@ void Simulation::init_company(Company& c, AgentId id, int group, Role role, Tick
   c.attitude = static_cast<float>(rs.truncated_normal(p.firm_attitude_mean, p.firm_attitude_sd, 0.0, 1.0));
   c.threshold = static_cast<float>(std::clamp(rs.normal(p.threshold_mean, p.threshold_sd), 0.0, 1.0));
   c.review_month = static_cast<std::uint8_t>(1 + rs.below(12));
+  c.belief = static_cast<float>(rs.truncated_normal(1.0, p.belief_sd, 0.0, 3.0));
+  c.best_intention = -1;
+  c.best_strategy = 0xFF;
+  c.crisis_loan = false;
   c.recycled_content = role == Role::kProducer ? gp.initial_rc : 0.0;
   c.negative_cash_months = 0;
   c.adopted = 0;
@@ -262,11 +297,17 @@ void Simulation::init_households() {
     RandomStream rs(params_.seed, id, 0, agents::purpose::kLifetime);
     for (std::size_t g = 0; g < params_.groups.size(); ++g) {
       const auto& gp = params_.groups[g];
-      // Residual life of the current product: a uniform share of one lifetime.
-      const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
-      const auto due = static_cast<Tick>(std::floor(rs.uniform() * life));
+      // Residual life of the current product in a stationary renewal process: run
+      // the household's replacements from 3-4 mean lifetimes before the start (the random
+      // offset keeps near-fixed lifetimes from starting in phase).
+      double at = -(3.0 + rs.uniform()) * gp.mean_lifetime_months;
+      do {
+        at += rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
+      } while (at < 0.0);
+      const auto due = static_cast<Tick>(std::floor(at));
       schedule(static_cast<std::uint32_t>(i), static_cast<int>(g), due);
       ++local_choice_counts_[g][households_[i].last_choice[g]];
+      ++local_eol_counts_[g][households_[i].last_eol[g]];
     }
   }
 }
@@ -330,9 +371,13 @@ void Simulation::build_network() {
   // Ghost copies start from the same pure initialisation as their owner's agent.
   const std::size_t groups = params_.groups.size();
   ghost_choice_.assign(ghost_ids_.size() * groups, 0);
+  ghost_eol_.assign(ghost_ids_.size() * groups, 0);
   for (std::size_t s = 0; s < ghost_ids_.size(); ++s) {
     const Household h = make_household(params_, ghost_ids_[s], ghost_ids_[s] - ids_.households_begin);
-    for (std::size_t g = 0; g < groups; ++g) ghost_choice_[s * groups + g] = h.last_choice[g];
+    for (std::size_t g = 0; g < groups; ++g) {
+      ghost_choice_[s * groups + g] = h.last_choice[g];
+      ghost_eol_[s * groups + g] = h.last_eol[g];
+    }
   }
   // Tell owners who holds ghosts of their households.
   engine::Exchange<SubscribeMsg> subscriptions(comm_, partition_);
@@ -349,6 +394,12 @@ void Simulation::build_network() {
 }
 
 // ---------------------------------------------------------------- helpers ---
+
+void Simulation::adopt(Company& c, int s, double own_investment) {
+  c.adopt(static_cast<Strategy>(s));
+  c.cash -= Euro::from_double(own_investment);
+  c.recycled_content = std::min(1.0, c.recycled_content + params_.strategies[idx(s)].rc_gain);
+}
 
 bool Simulation::is_local_company(AgentId id) const {
   return id >= first_company_ && id < first_company_ + companies_.size();
@@ -392,10 +443,11 @@ double Simulation::unit_cost(const Company& c, int option) const {
          kg / 1000.0 * ((1.0 - rc) * pr.virgin_eur_t + rc * pr.recyclate_eur_t);
 }
 
-int Simulation::open_scheme(int group, int strategy) const {
+int Simulation::open_scheme(int group, int strategy, bool chain_project) const {
   for (std::size_t k = 0; k < params_.schemes.size(); ++k) {
     const auto& s = params_.schemes[k];
-    if (current_year_ < s.first_year || current_year_ > s.last_year) continue;
+    if (s.chain_projects != chain_project) continue;
+    if (current_year_ < s.first_year || current_year_ > s.last_year + scheme_extra_years_) continue;
     if (current_month_ < s.window_start || current_month_ > s.window_end) continue;
     if (!((s.group_mask >> group) & 1u) || !((s.strategy_mask >> strategy) & 1u)) continue;
     return static_cast<int>(k);
@@ -412,64 +464,94 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
   const auto& gp = params_.groups[c.group];
   const auto& sp = params_.strategies[idx(s)];
   const auto& pr = prices_[c.group];
+  const auto& env = env_[c.group];
   agents::StrategyEconomics e;
   e.capex = strategy_capex(c, s);
   e.horizon_years = params_.horizon_years;
   e.hurdle_rate = c.size == agents::SizeClass::kLarge ? params_.hurdle_large : params_.hurdle_sme;
   const double revenue_year = c.base_monthly_revenue * 12.0;
   const double cost_year = revenue_year / (1.0 + params_.markup);
-  // Premium from circular-preferring buyers, only when the offer becomes circular.
+  // dR: buyers of the circular offer (the share already choosing it nationally last
+  // month plus the expected extra demand) pay the premium; circular procurement adds
+  // guaranteed public demand, valued more the higher the circularity weight.
   const bool becomes_circular = c.role != Role::kRecycler && !c.circular_offer() &&
                                 (c.role == Role::kRefurbisher || s != static_cast<int>(Strategy::kExtend));
-  // Buyers of the circular offer: the share already choosing it nationally (last
-  // month's stock of choices) plus the expected extra demand from the config.
-  const auto& counts = choice_counts_[c.group];
-  const std::int64_t total = counts[0] + counts[1] + counts[2] + counts[3];
-  const auto offer = c.role == Role::kRefurbisher ? Option::kService : Option::kNewCircular;
-  const double observed = total > 0 ? static_cast<double>(counts[static_cast<std::size_t>(offer)]) / static_cast<double>(total) : 0.0;
-  e.revenue_change = becomes_circular
-                         ? revenue_year * params_.circular_premium * (params_.circular_demand_share + observed)
-                         : 0.0;
+  if (becomes_circular) {
+    const auto& counts = choice_counts_[c.group];
+    const std::int64_t total = counts[0] + counts[1] + counts[2] + counts[3];
+    const auto offer = c.role == Role::kRefurbisher ? Option::kService : Option::kNewCircular;
+    const double observed =
+        total > 0 ? static_cast<double>(counts[static_cast<std::size_t>(offer)]) / static_cast<double>(total) : 0.0;
+    e.revenue_change = revenue_year * params_.circular_premium * (params_.circular_demand_share + observed);
+    if (c.role == Role::kProducer)
+      e.revenue_change += revenue_year * gp.public_share * procurement_circular_ * (1.0 + params_.circularity_weight) *
+                          params_.circular_premium;
+  }
   e.cost_change = cost_year * sp.unit_cost_change * learning_factor(c.group, s);
-  if (c.role == Role::kProducer) {
-    const double tonnes_year = revenue_year / std::max(gp.price_eur, 1e-9) * gp.unit_mass_kg / 1000.0;
-    const double material_price = (1.0 - c.recycled_content) * pr.virgin_eur_t + c.recycled_content * pr.recyclate_eur_t;
-    e.cost_change += tonnes_year * sp.material_change * material_price;
-    const double gain = std::min(sp.rc_gain, 1.0 - c.recycled_content);
-    e.cost_change += tonnes_year * gain * (pr.recyclate_eur_t - pr.virgin_eur_t);
-    // Expected EU penalty avoided, weighted by the belief that the rule is enforced.
-    for (const auto& rule : params_.rules) {
-      if (rule.group != c.group || current_year_ < rule.announce_year || gain <= 0) continue;
-      const double before = std::max(0.0, rule.min_rc - c.recycled_content);
-      const double after = std::max(0.0, rule.min_rc - c.recycled_content - gain);
-      for (int t = 1; t <= e.horizon_years; ++t)
-        e.expected_penalty_avoided[idx(t - 1)] +=
-            rule.enforcement(current_year_ + t) * (before - after) * tonnes_year * rule.penalty_per_t;
+  if (c.role != Role::kProducer) return e;
+
+  const double tonnes_year = revenue_year / std::max(gp.price_eur, 1e-9) * gp.unit_mass_kg / 1000.0;
+  const double rc = c.recycled_content;
+  const double material_price = (1.0 - rc) * pr.virgin_eur_t + rc * pr.recyclate_eur_t;
+  e.cost_change += tonnes_year * sp.material_change * material_price;
+  const double gain = std::min(sp.rc_gain, 1.0 - rc);
+  e.cost_change += tonnes_year * gain * (pr.recyclate_eur_t - pr.virgin_eur_t);
+  // Virgin tonnes saved per year (levy base).
+  const double virgin_saved = tonnes_year * (gain - sp.material_change * (1.0 - rc));
+  // dEPR: eco-modulated fee; design for recycling (substitute, recycle) earns the
+  // discount and avoids the malus, reduce lowers the mass placed on the market.
+  if (env.epr) {
+    const bool dfr_now = c.has(Strategy::kSubstitute) || c.has(Strategy::kRecycle);
+    const bool dfr_after = dfr_now || s == static_cast<int>(Strategy::kSubstitute) || s == static_cast<int>(Strategy::kRecycle);
+    const double fee_kg = gp.epr_fee_per_kg;
+    auto fee = [&](bool dfr) { return fee_kg * (dfr ? 1.0 - gp.epr_discount : 1.0 + gp.epr_malus); };
+    e.epr_change = tonnes_year * 1000.0 * ((1.0 + sp.material_change) * fee(dfr_after) - fee(dfr_now));
+  }
+  // dTax: a national levy on virgin polymer saves on the virgin tonnes avoided.
+  if (gp.plastic_levy && params_.plastic_levy > 0) e.tax_change = virgin_saved * params_.plastic_levy;
+  // Expected EU penalties avoided, weighted by the firm's belief P_reg that a rule is enforced.
+  for (const auto& rule : params_.rules) {
+    if (rule.group != c.group || current_year_ < rule.announce_year) continue;
+    for (int t = 1; t <= e.horizon_years; ++t) {
+      const double p_reg = std::min(1.0, rule.enforcement(current_year_ + t) * c.belief * belief_multiplier_);
+      double avoided = 0;
+      if (rule.kind == 1) {  // ecodesign: the linear design costs more
+        if (s == static_cast<int>(Strategy::kReduce) && !c.has(Strategy::kReduce)) avoided = rule.cost_increase * cost_year;
+      } else if (gain > 0) {  // recycled-content floors
+        const double before = std::max(0.0, rule.min_rc - rc);
+        const double after = std::max(0.0, rule.min_rc - rc - gain);
+        avoided = (before - after) * tonnes_year * rule.penalty_per_t;
+      }
+      e.expected_penalty_avoided[idx(t - 1)] += p_reg * avoided;
     }
   }
   return e;
 }
 
-std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t local, int group) const {
+std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t local, int group, bool eol) const {
   std::array<double, kOpt> share{};
   if (params_.global_mixing) {
+    const auto& counts = eol ? eol_counts_[idx(group)] : choice_counts_[idx(group)];
     std::int64_t total = 0;
-    for (auto x : choice_counts_[idx(group)]) total += x;
+    for (auto x : counts) total += x;
     if (total > 0)
-      for (int k = 0; k < kOpt; ++k)
-        share[idx(k)] = static_cast<double>(choice_counts_[idx(group)][idx(k)]) / static_cast<double>(total);
+      for (int k = 0; k < kOpt; ++k) share[idx(k)] = static_cast<double>(counts[idx(k)]) / static_cast<double>(total);
     return share;
   }
   const std::size_t groups = params_.groups.size();
   const std::uint32_t b = edge_begin_[local];
   const std::uint32_t e = edge_begin_[local + 1];
   if (b == e) return share;
+  const auto& ghosts = eol ? ghost_eol_ : ghost_choice_;
   std::array<int, kOpt> count{};
   for (std::uint32_t k = b; k < e; ++k) {
     const std::uint32_t v = edges_[k];
-    const std::uint8_t choice = (v & kGhostBit) ? ghost_choice_[(v & ~kGhostBit) * groups + idx(group)]
-                                                : households_[v].last_choice[idx(group)];
-    ++count[choice];
+    if (v & kGhostBit) {
+      ++count[ghosts[(v & ~kGhostBit) * groups + idx(group)]];
+    } else {
+      const auto& n = households_[v];
+      ++count[eol ? n.last_eol[idx(group)] : n.last_choice[idx(group)]];
+    }
   }
   for (int k = 0; k < kOpt; ++k) share[idx(k)] = count[idx(k)] / static_cast<double>(e - b);
   return share;
@@ -479,21 +561,51 @@ std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t loc
 
 void Simulation::phase_environment(Tick t) {
   const auto ym = calendar_.at(t);
+  current_tick_ = t;
   current_year_ = ym.year;
   current_month_ = ym.month;
   for (auto& row : local_) row.fill(0);
   const double years = static_cast<double>(ym.ordinal() - calendar_.start().ordinal()) / 12.0;
+  const double ets_rise = params_.ets0 * (std::pow(1.0 + params_.ets_growth, years) - 1.0);
   for (std::size_t g = 0; g < params_.groups.size(); ++g) {
     const auto& gp = params_.groups[g];
-    prices_[g].virgin_eur_t = gp.virgin_price0 * std::pow(1.0 + gp.virgin_drift, years);
+    auto& env = env_[g];
+    env = {};
+    for (const auto& sh : params_.shocks) {
+      if (!((sh.group_mask >> g) & 1u) || ym.ordinal() < sh.start_ordinal ||
+          ym.ordinal() >= sh.start_ordinal + sh.months)
+        continue;
+      env.virgin_factor *= sh.virgin_factor;
+      env.import_factor *= sh.import_factor;
+      env.floor_factor *= sh.floor_factor;
+    }
+    // Virgin price: path with drift, shocks, and the ETS price rise passed on per tonne of CO2.
+    prices_[g].virgin_eur_t =
+        gp.virgin_price0 * std::pow(1.0 + gp.virgin_drift, years) * env.virgin_factor + ets_rise * gp.virgin_co2;
+    env.epr = gp.epr && ym.year >= gp.epr_start_year;
+    env.levy = gp.plastic_levy && params_.plastic_levy > 0 && ym.year >= params_.plastic_levy_start;
+    env.import_share = std::min(1.0, gp.import_share * env.import_factor *
+                                         (env.levy ? 1.0 + params_.plastic_levy_leakage : 1.0));
   }
+  // Circular procurement: the regional share, or the Circular Economy Act's floor once it binds.
+  procurement_circular_ = params_.circular_procurement;
+  for (const auto& rule : params_.rules)
+    if (rule.kind == 2 && rule.enforcement(ym.year) > 0)
+      procurement_circular_ = std::max(procurement_circular_, rule.procurement_share);
+  // Residual-waste charge per tonne passed on to households (waste tax + incineration CO2 levy).
+  const double co2_levy = ym.year >= 2030 ? params_.co2_levy_2030
+                                          : params_.co2_levy_start + (params_.co2_levy_2030 - params_.co2_levy_start) *
+                                                                         std::clamp(years / std::max(1.0, 2030.0 - calendar_.start().year), 0.0, 1.0);
+  waste_tax_eur_t_ = params_.waste_tax * std::pow(1.0 + params_.waste_tax_index, years);
+  residual_charge_eur_t_ = (waste_tax_eur_t_ + co2_levy * params_.co2_per_t_residual) * params_.pass_through;
+  density_rise_ = params_.density_growth * years;
   if (t == 0 || ym.month == 1) {
     const double programme = params_.envelope_for(ym.year) * params_.programme_share;
     budget_cumulative_ += milli(programme);
     for (std::size_t k = 0; k < params_.schemes.size(); ++k) {
       const auto& s = params_.schemes[k];
-      const bool open = ym.year >= s.first_year && ym.year <= s.last_year;
-      scheme_budget_left_eur_[k] = open ? programme * s.budget_share : 0.0;
+      const bool open = ym.year >= s.first_year && ym.year <= s.last_year + scheme_extra_years_;
+      scheme_budget_left_eur_[k] = open ? programme * s.budget_share * budget_multiplier_ : 0.0;
     }
   }
 }
@@ -503,6 +615,7 @@ void Simulation::phase_review(Tick t) {
     auto& c = companies_[i];
     if (c.alive && c.review_month == current_month_) review_company(c, i, t);
   }
+  for (const int g : owned_tables_) form_chain_projects(g);
   // Applications travel to the government's rank.
   (void)applications_.exchange();
 }
@@ -511,6 +624,8 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
   RandomStream rs(params_.seed, c.id, t, agents::purpose::kReview);
   const auto& board = boards_[c.group];
   const double credit = params_.credit_months * c.base_monthly_revenue;
+  c.best_intention = -1;
+  c.best_strategy = 0xFF;
   for (int s = 0; s < agents::kStrategies; ++s) {
     if (!agents::strategy_applies(c.role, static_cast<Strategy>(s)) || c.has(static_cast<Strategy>(s))) continue;
     const double u = rs.uniform();
@@ -520,7 +635,11 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
     const double npv0 = agents::strategy_npv(e);
     const double u0 = agents::strategy_intention(params_.intention, npv0, e.capex, social, c.attitude, pledged);
     const double p0 = agents::adoption_probability(params_.intention.beta, u0, c.threshold);
-    const int scheme = open_scheme(c.group, s);
+    if (u0 > c.best_intention) {
+      c.best_intention = static_cast<float>(u0);
+      c.best_strategy = static_cast<std::uint8_t>(s);
+    }
+    const int scheme = open_scheme(c.group, s, false);
     if (scheme >= 0 && pending_[index].strategy == 0xFF && e.capex > 0) {
       const auto& sp = params_.schemes[idx(scheme)];
       const double rate = c.size == agents::SizeClass::kLarge ? sp.rate_large : sp.rate_sme;
@@ -540,11 +659,59 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
         }
       }
     }
-    if (u < p0 && agents::can_finance(c, credit, e.capex)) {
-      c.adopt(static_cast<Strategy>(s));
-      c.cash -= Euro::from_double(e.capex);
-      c.recycled_content = std::min(1.0, c.recycled_content + params_.strategies[idx(s)].rc_gain);
+    if (u < p0 && agents::can_finance(c, credit, e.capex)) adopt(c, s, e.capex);
+  }
+}
+
+void Simulation::form_chain_projects(int group) {
+  // Coalitions of 3-6 members in at least 3 distinct roles whose best intention
+  // exceeds the coalition threshold apply jointly (Circulaire Ketenprojecten).
+  const int scheme = open_scheme(group, -1, true);
+  if (scheme < 0) return;
+  const auto& sp = params_.schemes[idx(scheme)];
+  auto candidates = table_members_[idx(group)];
+  std::erase_if(candidates, [&](const MemberIntent& m) {
+    return m.strategy == 0xFF || m.intention < params_.coalition_threshold;
+  });
+  std::sort(candidates.begin(), candidates.end(), [](const MemberIntent& a, const MemberIntent& b) {
+    return a.intention != b.intention ? a.intention > b.intention : a.id < b.id;
+  });
+  // Candidates per role, best first; each coalition takes the best member of every
+  // role that still has candidates (at least 3 roles), then fills up to 6 by intention.
+  std::array<std::vector<MemberIntent>, agents::kRoles> by_role;
+  for (const auto& m : candidates) by_role[m.role].push_back(m);
+  std::array<std::size_t, agents::kRoles> next{};
+  RandomStream rs(params_.seed, ids_.chain_table(group), current_tick_, agents::purpose::kArrival);
+  while (true) {
+    std::vector<MemberIntent> current;
+    for (std::size_t r = 0; r < by_role.size(); ++r)
+      if (next[r] < by_role[r].size()) current.push_back(by_role[r][next[r]++]);
+    if (current.size() < 3) break;
+    while (current.size() < 6) {
+      std::size_t best_role = by_role.size();
+      for (std::size_t r = 0; r < by_role.size(); ++r) {
+        if (next[r] >= by_role[r].size()) continue;
+        if (best_role == by_role.size() || by_role[r][next[r]].intention > by_role[best_role][next[best_role]].intention)
+          best_role = r;
+      }
+      if (best_role == by_role.size()) break;
+      current.push_back(by_role[best_role][next[best_role]++]);
     }
+    Coalition co;
+    co.table = ids_.chain_table(group);
+    double requested = 0;
+    for (const auto& m : current) {
+      const double capex = params_.strategies[m.strategy].capex * (m.large ? params_.large_capex_factor : 1.0);
+      const double grant = std::min((m.large ? sp.rate_large : sp.rate_sme) * params_.project_cost_share * capex, sp.max_eur);
+      co.members.push_back({m.id, grant});
+      requested += grant;
+    }
+    const auto seq = static_cast<std::uint32_t>(coalitions_.size());
+    applications_.post({ids_.government, co.table, seq, rs.next_u32(), static_cast<std::uint8_t>(scheme), 0xFF,
+                        requested, static_cast<double>(current.size())});
+    ++local_[idx(group)][kSubsidyApplications];
+    ++local_[idx(group)][kChainProjects];
+    coalitions_.push_back(std::move(co));
   }
 }
 
@@ -553,7 +720,7 @@ void Simulation::phase_government(Tick /*t*/) {
   if (owns_government_) {
     std::vector<std::vector<agents::SubsidyApplication>> per_scheme(params_.schemes.size());
     for (const auto& m : inbox)
-      per_scheme[m.scheme].push_back({m.sender, m.arrival, m.score, m.requested_eur});
+      per_scheme[m.scheme].push_back({m.sender, m.arrival, m.score, m.requested_eur, m.seq});
     std::uint32_t seq = 0;
     for (std::size_t k = 0; k < per_scheme.size(); ++k) {
       if (per_scheme[k].empty()) continue;
@@ -563,10 +730,9 @@ void Simulation::phase_government(Tick /*t*/) {
       const auto decisions = agents::allocate_subsidies(rules, per_scheme[k], left);
       scheme_budget_left_eur_[k] = left.to_double();
       for (const auto& d : decisions) {
-        decisions_.post({d.applicant, ids_.government, seq++, static_cast<std::uint8_t>(d.granted), d.granted_eur});
+        decisions_.post({d.applicant, ids_.government, seq++, static_cast<std::uint8_t>(d.granted), d.ref, d.granted_eur});
         if (d.granted) {
-          const auto it = std::upper_bound(ids_.group_companies_begin.begin(), ids_.group_companies_begin.end(), d.applicant);
-          const auto g = static_cast<std::size_t>(it - ids_.group_companies_begin.begin()) - 1;
+          const auto g = group_of(d.applicant);
           ++local_[g][kSubsidyGrants];
           local_[g][kSubsidyCommitted] += milli(d.granted_eur);
         }
@@ -576,28 +742,51 @@ void Simulation::phase_government(Tick /*t*/) {
   (void)decisions_.exchange();
 }
 
+std::size_t Simulation::group_of(AgentId id) const {
+  if (id >= ids_.chain_tables_begin && id < ids_.companies_begin) return static_cast<std::size_t>(id - ids_.chain_tables_begin);
+  const auto it = std::upper_bound(ids_.group_companies_begin.begin(), ids_.group_companies_begin.end(), id);
+  return static_cast<std::size_t>(it - ids_.group_companies_begin.begin()) - 1;
+}
+
 void Simulation::phase_offers(Tick /*t*/) {
+  // Granted chain projects: the table passes each member its share.
   for (const auto& m : decisions_.received()) {
+    if (m.receiver >= ids_.companies_begin || !m.granted) continue;
+    const auto& co = coalitions_[m.reply_to];
+    for (std::size_t k = 0; k < co.members.size(); ++k)
+      projects_.post({co.members[k].first, co.table, static_cast<std::uint32_t>(k) + m.reply_to * 8u,
+                      co.members[k].second});
+  }
+  coalitions_.clear();
+  for (const auto& m : projects_.exchange()) {
+    auto& c = company(m.receiver);
+    if (!c.alive || c.best_strategy == 0xFF || c.has(static_cast<Strategy>(c.best_strategy))) continue;
+    const int s = c.best_strategy;
+    const double capex = strategy_capex(c, s);
+    const double credit = params_.credit_months * c.base_monthly_revenue;
+    // The project covers part of the investment; the member adopts if it can finance the rest.
+    if (!agents::can_finance(c, credit, capex - m.amount_eur)) continue;
+    adopt(c, s, capex - m.amount_eur);
+    local_[c.group][kSubsidyPaid] += milli(m.amount_eur);
+  }
+  for (const auto& m : decisions_.received()) {
+    if (m.receiver < ids_.companies_begin) continue;
     const auto index = static_cast<std::size_t>(m.receiver - first_company_);
     auto& c = company(m.receiver);
     auto& pend = pending_[index];
     const int s = pend.strategy;
     const double capex = strategy_capex(c, s);
     const double credit = params_.credit_months * c.base_monthly_revenue;
-    bool adopt = false;
+    bool adopt_now = false;
     double own = capex;
     if (m.granted) {
-      adopt = true;
+      adopt_now = true;
       own = capex - m.amount_eur;
       local_[c.group][kSubsidyPaid] += milli(m.amount_eur);
     } else {
-      adopt = pend.u < pend.p_without && agents::can_finance(c, credit, capex);
+      adopt_now = pend.u < pend.p_without && agents::can_finance(c, credit, capex);
     }
-    if (adopt) {
-      c.adopt(static_cast<Strategy>(s));
-      c.cash -= Euro::from_double(own);
-      c.recycled_content = std::min(1.0, c.recycled_content + params_.strategies[idx(s)].rc_gain);
-    }
+    if (adopt_now) adopt(c, s, own);
     pend = {};
   }
   // Publish offers: every rank gets the same supplier menus.
@@ -635,47 +824,12 @@ void Simulation::phase_offers(Tick /*t*/) {
 }
 
 void Simulation::phase_consumers(Tick t) {
-  const std::size_t groups = params_.groups.size();
   auto& bucket = buckets_[t];
-  for (const std::uint32_t entry : bucket) {
-    const std::uint32_t local = entry / agents::kMaxGroups;
-    const int g = static_cast<int>(entry % agents::kMaxGroups);
-    const auto& gp = params_.groups[idx(g)];
-    auto& h = households_[local];
-    const AgentId id = first_household_ + local;
-    RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g));
-    // End of life of the product being replaced.
-    const double units = gp.units_per_purchase * params_.household_weight;
-    const double kg = units * gp.unit_mass_kg;
-    local_[idx(g)][kEndOfLife] += grams(kg);
-    if (rs.uniform() < params_.collection_share) local_[idx(g)][kCollected] += grams(kg);
-    // Purchase.
-    agents::PurchaseSituation s;
-    s.social_share = social_shares(local, g);
-    for (int k = 0; k < kOpt; ++k) {
-      s.cost[idx(k)] = gp.price_eur * gp.price_factor[idx(k)];
-      s.available[idx(k)] = !menus_[idx(g)][idx(k)].ids.empty();
-    }
-    s.last_choice = static_cast<Option>(h.last_choice[idx(g)]);
-    bool any = false;
-    for (bool a : s.available) any = any || a;
-    if (any) {
-      const Option choice = agents::choose_purchase(params_.purchase, h.attitude, s, rs);
-      const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
-      const double pick = rs.uniform() * menu.cumulative.back();
-      const auto it = std::upper_bound(menu.cumulative.begin(), menu.cumulative.end(), pick);
-      const auto supplier = menu.ids[std::min<std::size_t>(static_cast<std::size_t>(it - menu.cumulative.begin()), menu.ids.size() - 1)];
-      orders_.post({supplier, id, static_cast<std::uint32_t>(g), static_cast<std::uint8_t>(choice), units});
-      local_[idx(g)][idx(kPurchasesLinear + static_cast<int>(choice))] += milli(units);
-      if (static_cast<std::uint8_t>(choice) != h.last_choice[idx(g)])
-        pending_choices_.push_back({local, static_cast<std::uint8_t>(g), static_cast<std::uint8_t>(choice)});
-    }
-    const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
-    schedule(local, g, t + static_cast<Tick>(std::max<long long>(1, std::llround(life))));
-  }
+  for (const std::uint32_t entry : bucket) household_event(entry / agents::kMaxGroups,
+                                                           static_cast<int>(entry % agents::kMaxGroups), t);
   bucket.clear();
   bucket.shrink_to_fit();
-  (void)groups;
+  if (owns_government_) public_procurement();
 
   // Suppliers book their sales, in canonical order.
   for (const auto& m : orders_.exchange()) {
@@ -693,30 +847,141 @@ void Simulation::phase_consumers(Tick t) {
   }
 }
 
+void Simulation::household_event(std::uint32_t local, int g, Tick t) {
+  const auto& gp = params_.groups[idx(g)];
+  auto& h = households_[local];
+  auto& row = local_[idx(g)];
+  const AgentId id = first_household_ + local;
+  RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g));
+  const double units = gp.units_per_purchase * params_.household_weight;
+  const double kg = units * gp.unit_mass_kg;
+
+  // End of life of the product: repair, resell/donate, separate collection or residual waste.
+  agents::ChoiceSituation eol;
+  eol.social_share = social_shares(local, g, true);
+  const double density = std::min(1.0, density0_[h.municipality] + density_rise_);
+  eol.cost = {params_.repair_cost_share * gp.price_eur, params_.resell_cost_share * gp.price_eur,
+              params_.collection_effort * (1.0 - density),
+              residual_charge_eur_t_ * gp.units_per_purchase * gp.unit_mass_kg / 1000.0};
+  eol.available = {true, true, true, true};
+  eol.last_choice = h.last_eol[idx(g)];
+  eol.linear_option = static_cast<std::uint8_t>(agents::EolOption::kResidual);
+  const auto e = static_cast<agents::EolOption>(agents::choose(params_.end_of_life, h.eol_attitude, eol, rs));
+  const auto eol_choice = static_cast<std::uint8_t>(e);
+  std::uint8_t purchase_choice = h.last_choice[idx(g)];
+  if (e == agents::EolOption::kRepair) {
+    // Repaired: no waste and no purchase; the product lives on.
+    row[kRepairs] += milli(units);
+    const double life = params_.repair_life_extension * rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
+    schedule(local, g, t + static_cast<Tick>(std::max<long long>(1, std::llround(life))));
+  } else {
+    row[kEndOfLife] += grams(kg);
+    if (e == agents::EolOption::kResell) row[kReused] += grams(kg);
+    if (e == agents::EolOption::kCollect) row[kCollected] += grams(kg);
+    if (e == agents::EolOption::kResidual) {
+      row[kResidual] += grams(kg);
+      row[kWasteTax] += milli(kg / 1000.0 * waste_tax_eur_t_);
+    }
+    // Purchase of the replacement.
+    agents::ChoiceSituation s;
+    s.social_share = social_shares(local, g, false);
+    for (int k = 0; k < kOpt; ++k) {
+      s.cost[idx(k)] = gp.price_eur * gp.price_factor[idx(k)];
+      s.available[idx(k)] = !menus_[idx(g)][idx(k)].ids.empty();
+    }
+    s.last_choice = h.last_choice[idx(g)];
+    s.linear_option = static_cast<std::uint8_t>(Option::kNewLinear);
+    if (std::find(s.available.begin(), s.available.end(), true) != s.available.end()) {
+      const Option choice = agents::choose_purchase(params_.purchase, h.attitude, s, rs);
+      purchase_choice = static_cast<std::uint8_t>(choice);
+      const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
+      const double pick = rs.uniform() * menu.cumulative.back();
+      const auto it = std::upper_bound(menu.cumulative.begin(), menu.cumulative.end(), pick);
+      const auto at = std::min<std::size_t>(static_cast<std::size_t>(it - menu.cumulative.begin()), menu.ids.size() - 1);
+      orders_.post({menu.ids[at], id, static_cast<std::uint32_t>(g), static_cast<std::uint8_t>(choice), units});
+      row[idx(kPurchasesLinear + static_cast<int>(choice))] += milli(units);
+    }
+    const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
+    schedule(local, g, t + static_cast<Tick>(std::max<long long>(1, std::llround(life))));
+  }
+  if (purchase_choice != h.last_choice[idx(g)] || eol_choice != h.last_eol[idx(g)])
+    pending_choices_.push_back({local, static_cast<std::uint8_t>(g), purchase_choice, eol_choice});
+}
+
+void Simulation::public_procurement() {
+  // Public buyers' monthly demand per group: a share goes to circular offers
+  // (circular procurement), the rest to all producers, split by demand weight.
+  std::uint32_t seq = 0;
+  for (std::size_t g = 0; g < params_.groups.size(); ++g) {
+    const auto& gp = params_.groups[g];
+    const double units = gp.public_share * params_.household_weight * static_cast<double>(params_.households) *
+                         gp.units_per_purchase / gp.mean_lifetime_months;
+    if (units <= 0) continue;
+    const auto& circular = menus_[g][static_cast<std::size_t>(Option::kNewCircular)];
+    const auto& linear = menus_[g][static_cast<std::size_t>(Option::kNewLinear)];
+    const double circular_units = circular.ids.empty() ? 0.0 : units * procurement_circular_;
+    auto award = [&](const SupplierMenu& menu, double volume, Option option) {
+      if (menu.ids.empty() || volume <= 0) return;
+      const double total = menu.cumulative.back();
+      double before = 0;
+      for (std::size_t k = 0; k < menu.ids.size(); ++k) {
+        const double w = menu.cumulative[k] - before;
+        before = menu.cumulative[k];
+        const double q = volume * w / total;
+        orders_.post({menu.ids[k], ids_.government, seq++, static_cast<std::uint8_t>(option), q});
+        local_[g][kProcurement] += milli(q * gp.price_eur * gp.price_factor[static_cast<std::size_t>(option)]);
+      }
+    };
+    award(circular, circular_units, Option::kNewCircular);
+    award(linear, units - circular_units, Option::kNewLinear);
+  }
+}
+
 void Simulation::operate_company(Company& c) {
   auto& row = local_[c.group];
   c.cost += Euro::from_double(params_.fixed_cost_share * c.base_monthly_revenue);
   if (c.role != Role::kProducer) return;
+  const auto& gp = params_.groups[c.group];
+  const auto& env = env_[c.group];
   const double kg = c.units_sold * firm_material_kg_per_unit(c);
   const double secondary = kg * c.recycled_content;
   const double primary = kg - secondary;
-  const auto& gp = params_.groups[c.group];
   row[kMaterialUse] += grams(kg);
   row[kSecondaryUse] += grams(secondary);
   row[kPrimaryUse] += grams(primary);
-  row[kImported] += grams(primary * gp.import_share);
+  row[kBioBased] += grams(primary * gp.bio_share);
+  row[kImported] += grams(primary * env.import_share);
   // Rounded per firm, so that the global sum does not depend on how firms are split over ranks.
   recyclate_demand_g_[c.group] += grams(secondary);
-  // EU recycled-content rules: an enforced shortfall is fined per tonne.
+  // EPR fee, eco-modulated: design for recycling (substitute, recycle) pays less.
+  if (env.epr) {
+    const bool dfr = c.has(Strategy::kSubstitute) || c.has(Strategy::kRecycle);
+    const double fee = kg * gp.epr_fee_per_kg * (dfr ? 1.0 - gp.epr_discount : 1.0 + gp.epr_malus);
+    c.cost += Euro::from_double(fee);
+    row[kEprFees] += milli(fee);
+  }
+  if (env.levy) {
+    const double levy = primary / 1000.0 * params_.plastic_levy;
+    c.cost += Euro::from_double(levy);
+    row[kLevy] += milli(levy);
+  }
+  // EU rules: an enforced shortfall is fined per tonne (recycled content) or the
+  // non-compliant linear design costs more (ecodesign).
   for (std::size_t r = 0; r < params_.rules.size(); ++r) {
     const auto& rule = params_.rules[r];
     if (rule.group != c.group) continue;
     const double enforcement = rule.enforcement(current_year_);
-    if (enforcement <= 0 || c.recycled_content >= rule.min_rc) continue;
+    if (enforcement <= 0) continue;
+    double fine = 0;
+    if (rule.kind == 1) {
+      if (!c.has(Strategy::kReduce)) fine = rule.cost_increase * c.units_sold * unit_cost(c, 0);
+    } else if (c.recycled_content < rule.min_rc) {
+      fine = (rule.min_rc - c.recycled_content) * kg / 1000.0 * rule.penalty_per_t;
+    }
+    if (fine <= 0) continue;
     RandomStream rs(params_.seed, c.id, static_cast<std::uint32_t>(current_year_),
                     per_group(agents::purpose::kEnforcement, static_cast<int>(r % 16)));
     if (rs.uniform() >= enforcement) continue;
-    const double fine = (rule.min_rc - c.recycled_content) * kg / 1000.0 * rule.penalty_per_t;
     c.cost += Euro::from_double(fine);
     row[kPenalties] += milli(fine);
   }
@@ -764,22 +1029,27 @@ void Simulation::phase_social(Tick /*t*/) {
     auto& h = households_[pc.local];
     --local_choice_counts_[pc.group][h.last_choice[pc.group]];
     ++local_choice_counts_[pc.group][pc.choice];
+    --local_eol_counts_[pc.group][h.last_eol[pc.group]];
+    ++local_eol_counts_[pc.group][pc.eol];
     h.last_choice[pc.group] = pc.choice;
+    h.last_eol[pc.group] = pc.eol;
     const AgentId id = first_household_ + pc.local;
     for (std::uint32_t k = subscriber_begin_[pc.local]; k < subscriber_begin_[pc.local + 1]; ++k)
-      ghosts_.post_to(subscribers_[k], {id, id, pc.group, pc.choice});
+      ghosts_.post_to(subscribers_[k], {id, id, pc.group, pc.choice, pc.eol});
   }
   pending_choices_.clear();
   for (const auto& m : ghosts_.exchange()) {
     const auto it = std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), m.receiver);
-    ghost_choice_[static_cast<std::size_t>(it - ghost_ids_.begin()) * groups + m.seq] = m.choice;
+    const auto slot = static_cast<std::size_t>(it - ghost_ids_.begin()) * groups + m.seq;
+    ghost_choice_[slot] = m.choice;
+    ghost_eol_[slot] = m.eol;
   }
 
   // Firms report to their chain table; tables aggregate and publish.
   for (const auto& c : companies_) {
     if (!c.alive) continue;
     reports_.post({ids_.chain_table(c.group), c.id, 0, c.adopted, static_cast<std::uint8_t>(c.role),
-                   c.revenue.raw(), c.capacity_weight});
+                   c.revenue.raw(), c.capacity_weight, c.best_intention, c.best_strategy});
   }
   std::vector<ChainBoard> mine;
   std::vector<std::int32_t> mine_groups;
@@ -790,8 +1060,10 @@ void Simulation::phase_social(Tick /*t*/) {
     mine_groups.push_back(g);
   }
   const auto inbox = reports_.exchange();
+  for (const int g : owned_tables_) table_members_[idx(g)].clear();
   for (const auto& m : inbox) {
     const auto g = static_cast<int>(m.receiver - ids_.chain_tables_begin);
+    table_members_[idx(g)].push_back({m.sender, m.best_intention, m.role, m.best_strategy, m.capacity > 1.0});
     const auto pos = static_cast<std::size_t>(std::find(mine_groups.begin(), mine_groups.end(), g) - mine_groups.begin());
     auto& b = mine[pos];
     ++b.alive;
@@ -838,10 +1110,25 @@ void Simulation::phase_accounting(Tick t) {
     auto& row = local_[c.group];
     row[kRevenueTotal] += c.revenue.raw();
     if (c.circular_offer() || c.has(Strategy::kExtend)) row[kRevenueCircular] += c.revenue.raw();
+    // Crisis loans (scenario): recyclers in distress get a credit line, while loans last.
+    if (params_.crisis_loans && c.role == Role::kRecycler && !c.crisis_loan && c.negative_cash_months >= 12 &&
+        current_year_ >= params_.crisis_first && current_year_ <= params_.crisis_last) {
+      const auto granted = loans_granted_;
+      if (granted < params_.crisis_max_firms) {
+        const Euro loan = Euro::from_double(params_.crisis_loan_months * c.base_monthly_revenue);
+        c.cash += loan;
+        c.debt += loan;
+        c.crisis_loan = true;
+        row[kCrisisLoans] += loan.raw();
+        ++loans_local_;
+      }
+    }
     if (agents::close_month(c, params_.bankruptcy_months)) {
       c.alive = false;
       ++row[kExits];
+      ++row[idx(kExitsProducer + static_cast<int>(c.role))];
       row[kCapacityLost] += milli(c.capacity_weight);
+      row[idx(kCapacityLostProducer + static_cast<int>(c.role))] += milli(c.capacity_weight);
     }
     c.units_sold = 0;
     c.revenue = Euro{};
@@ -869,22 +1156,73 @@ void Simulation::phase_accounting(Tick t) {
   }
 
   // One exact reduction of every extensive total, plus producer profits and the choice stock.
-  std::vector<std::int64_t> flat(groups * (kMetricCount + 1 + kOpt));
+  const std::size_t stride = kMetricCount + 1 + 2 * kOpt;
+  std::vector<std::int64_t> flat(groups * stride + 1);
   for (std::size_t g = 0; g < groups; ++g) {
-    std::copy(local_[g].begin(), local_[g].end(), flat.begin() + static_cast<std::ptrdiff_t>(g * kMetricCount));
-    flat[groups * kMetricCount + g] = producer_profit[g];
-    for (int k = 0; k < kOpt; ++k) flat[groups * (kMetricCount + 1) + g * kOpt + idx(k)] = local_choice_counts_[g][idx(k)];
+    auto* out = flat.data() + g * stride;
+    std::copy(local_[g].begin(), local_[g].end(), out);
+    out[kMetricCount] = producer_profit[g];
+    for (std::size_t k = 0; k < kOpt; ++k) {
+      out[kMetricCount + 1 + k] = local_choice_counts_[g][k];
+      out[kMetricCount + 1 + kOpt + k] = local_eol_counts_[g][k];
+    }
   }
+  flat.back() = loans_local_;
   comm_.allreduce_sum(flat);
   for (std::size_t g = 0; g < groups; ++g) {
-    std::copy_n(flat.begin() + static_cast<std::ptrdiff_t>(g * kMetricCount), kMetricCount, indicators_.groups[g].begin());
-    last_producer_profit_[g] = flat[groups * kMetricCount + g];
-    for (int k = 0; k < kOpt; ++k) choice_counts_[g][idx(k)] = flat[groups * (kMetricCount + 1) + g * kOpt + idx(k)];
+    const auto* in = flat.data() + g * stride;
+    std::copy_n(in, kMetricCount, indicators_.groups[g].begin());
+    last_producer_profit_[g] = in[kMetricCount];
+    for (std::size_t k = 0; k < kOpt; ++k) {
+      choice_counts_[g][k] = in[kMetricCount + 1 + k];
+      eol_counts_[g][k] = in[kMetricCount + 1 + kOpt + k];
+    }
     committed_cumulative_ += indicators_.groups[g][kSubsidyCommitted];
   }
+  loans_granted_ += static_cast<std::uint32_t>(flat.back());
+  if (t == 0) {
+    std::int64_t material = 0, good = 0;
+    for (const auto& row : indicators_.groups) {
+      material += row[kMaterialUse];
+      good += row[kSecondaryUse] + row[kBioBased];
+    }
+    start_secondary_share_ = material > 0 ? static_cast<double>(good) / static_cast<double>(material) : 0.0;
+  }
+  loans_local_ = 0;
+  adaptive_review();
   indicators_.prices = prices_;
+  indicators_.targets.resize(groups);
+  for (std::size_t g = 0; g < groups; ++g) indicators_.targets[g] = params_.groups[g].target_for(current_year_);
+  indicators_.adaptive_triggers = adaptive_triggers_;
   indicators_.subsidy_committed_cumulative = committed_cumulative_;
   indicators_.budget_cumulative = budget_cumulative_;
+}
+
+void Simulation::adaptive_review() {
+  // Every `review_years` (the ICER cycle), in December, compare the national
+  // secondary + bio-based share with the linear path from the start to 55 % in 2035.
+  if (params_.adaptive_mode == 0 || current_month_ != 12 || current_year_ < params_.adaptive_first ||
+      (current_year_ - params_.adaptive_first) % params_.adaptive_every != 0)
+    return;
+  std::int64_t material = 0, good = 0;
+  for (const auto& row : indicators_.groups) {
+    material += row[kMaterialUse];
+    good += row[kSecondaryUse] + row[kBioBased];
+  }
+  if (material <= 0) return;
+  const double share = static_cast<double>(good) / static_cast<double>(material);
+  const double start = start_secondary_share_;
+  const double f = std::clamp(static_cast<double>(current_year_ - calendar_.start().year) /
+                                  std::max(1, 2035 - calendar_.start().year), 0.0, 1.0);
+  const double path = start + f * (0.55 - start);
+  if (path - share <= params_.adaptive_gamma) return;
+  ++adaptive_triggers_;
+  if (params_.adaptive_mode == 1) {
+    budget_multiplier_ *= params_.adaptive_budget_raise;
+    scheme_extra_years_ += params_.adaptive_extend_years;
+  } else {
+    belief_multiplier_ *= params_.adaptive_belief_raise;
+  }
 }
 
 }  // namespace ketensim::world

@@ -79,6 +79,27 @@ class Simulation {
     std::uint32_t local;
     std::uint8_t group;
     std::uint8_t choice;
+    std::uint8_t eol;
+  };
+  // What a chain table knows of a member from its monthly report.
+  struct MemberIntent {
+    AgentId id;
+    float intention;
+    std::uint8_t role;
+    std::uint8_t strategy;
+    bool large;
+  };
+  // A chain-project coalition awaiting the government's decision.
+  struct Coalition {
+    AgentId table = 0;
+    std::vector<std::pair<AgentId, double>> members;  // (firm, grant share in EUR)
+  };
+  // This month's environment of a product group, identical on every rank.
+  struct GroupEnv {
+    double virgin_factor = 1, import_factor = 1, floor_factor = 1;
+    double import_share = 0;
+    bool epr = false;
+    bool levy = false;
   };
   struct PendingApplication {
     std::uint8_t strategy = 0xFF;
@@ -108,7 +129,14 @@ class Simulation {
 
   // Decision helpers.
   void review_company(agents::Company& c, std::size_t index, engine::Tick t);
-  int open_scheme(int group, int strategy) const;
+  void form_chain_projects(int group);
+  void household_event(std::uint32_t local, int group, engine::Tick t);
+  void public_procurement();
+  void adaptive_review();
+  void adopt(agents::Company& c, int strategy, double own_investment);
+  std::size_t group_of(AgentId id) const;
+  // First open scheme for (group, strategy); chain-project schemes only for tables.
+  int open_scheme(int group, int strategy, bool chain_project) const;
   double strategy_capex(const agents::Company& c, int s) const;
   agents::StrategyEconomics economics(const agents::Company& c, int s) const;
   void operate_company(agents::Company& c);
@@ -117,7 +145,7 @@ class Simulation {
   double learning_factor(int group, int s) const;
   bool is_local_company(AgentId id) const;
   agents::Company& company(AgentId id);
-  std::array<double, agents::kOptions> social_shares(std::uint32_t local, int group) const;
+  std::array<double, agents::kOptions> social_shares(std::uint32_t local, int group, bool eol) const;
 
   Params params_;
   const engine::Comm& comm_;
@@ -143,6 +171,7 @@ class Simulation {
   std::vector<std::uint32_t> edges_;
   std::vector<AgentId> ghost_ids_;
   std::vector<std::uint8_t> ghost_choice_;  // [slot * groups + g]
+  std::vector<std::uint8_t> ghost_eol_;     // [slot * groups + g]
   std::vector<std::uint32_t> subscriber_begin_;  // CSR over local households
   std::vector<std::int32_t> subscribers_;        // ranks
 
@@ -157,10 +186,28 @@ class Simulation {
   std::vector<std::array<SupplierMenu, agents::kOptions>> menus_;
   std::vector<std::array<std::int64_t, agents::kOptions>> choice_counts_;  // national stock
   std::vector<std::array<std::int64_t, agents::kOptions>> local_choice_counts_;
+  std::vector<std::array<std::int64_t, agents::kOptions>> eol_counts_;  // national stock
+  std::vector<std::array<std::int64_t, agents::kOptions>> local_eol_counts_;
   std::vector<std::int64_t> last_producer_profit_;  // milli-euro, national, last month
   std::vector<std::int64_t> recyclate_demand_g_;  // grams this month, local
   std::vector<double> scheme_budget_left_eur_;  // government owner only
-  int budget_year_ = 0;
+  std::vector<GroupEnv> env_;
+  std::vector<float> density0_;  // collection density per municipality at the start
+  double density_rise_ = 0;
+  double procurement_circular_ = 0;
+  double waste_tax_eur_t_ = 0;
+  double residual_charge_eur_t_ = 0;
+  // Chain tables owned here: members' reported intentions; coalitions this tick.
+  std::vector<std::vector<MemberIntent>> table_members_;
+  std::vector<Coalition> coalitions_;
+  // Crisis loans and the adaptive policy (identical on every rank).
+  std::uint32_t loans_granted_ = 0;
+  std::int64_t loans_local_ = 0;
+  int scheme_extra_years_ = 0;
+  double budget_multiplier_ = 1;
+  double belief_multiplier_ = 1;
+  int adaptive_triggers_ = 0;
+  double start_secondary_share_ = 0;
 
   // Exchanges.
   engine::Exchange<OrderMsg> orders_;
@@ -168,11 +215,13 @@ class Simulation {
   engine::Exchange<DecisionMsg> decisions_;
   engine::Exchange<ReportMsg> reports_;
   engine::Exchange<GhostMsg> ghosts_;
+  engine::Exchange<ProjectMsg> projects_;
 
   MonthIndicators indicators_;
   std::vector<std::array<std::int64_t, kMetricCount>> local_;
   std::int64_t committed_cumulative_ = 0;
   std::int64_t budget_cumulative_ = 0;
+  engine::Tick current_tick_ = 0;
   int current_year_ = 0;
   int current_month_ = 0;
 };

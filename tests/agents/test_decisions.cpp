@@ -18,7 +18,8 @@ PurchaseSituation all_available() {
   s.available = {true, true, true, true};
   s.cost = {100, 110, 60, 90};
   s.social_share = {0.7, 0.1, 0.2, 0.0};
-  s.last_choice = Option::kNewLinear;
+  s.last_choice = 0;
+  s.linear_option = 0;
   return s;
 }
 
@@ -35,7 +36,7 @@ TEST(PurchaseRule, IntentionsFollowTheTpbFormula) {
 TEST(PurchaseRule, DefaultBonusGoesToTheDefaultOption) {
   PurchaseRule r;
   r.default_bonus = 0.1;
-  r.default_option = Option::kNewCircular;
+  r.default_option = static_cast<std::uint8_t>(Option::kNewCircular);
   PurchaseRule no_bonus;
   const auto s = all_available();
   const auto with = purchase_intentions(r, 0.3, s);
@@ -82,6 +83,18 @@ TEST(PurchaseRule, LowTemperatureApproachesArgmax) {
   const auto best = static_cast<std::size_t>(std::max_element(bi.begin(), bi.end()) - bi.begin());
   const auto p = purchase_probabilities(r, 0.9, s);
   EXPECT_GT(p[best], 0.999);
+}
+
+TEST(EndOfLifeRule, ResidualWasteIsTheLinearOption) {
+  ChoiceRule r{0.39, 0.27, 0.44, 0.05, 0.0, 0, 0.0};
+  ChoiceSituation s;
+  s.available = {true, true, true, true};
+  s.cost = {30, 10, 5, 20};
+  s.linear_option = static_cast<std::uint8_t>(EolOption::kResidual);
+  s.last_choice = static_cast<std::uint8_t>(EolOption::kResidual);
+  const auto bi = choice_intentions(r, 0.8, s);
+  EXPECT_NEAR(bi[3], 0.39 * 0.2 - 0.44 * 20.0 / 30.0, 1e-12);
+  EXPECT_NEAR(bi[2], 0.39 * 0.8 - 0.44 * 5.0 / 30.0, 1e-12);
 }
 
 TEST(BassRule, HazardMatchesClosedForm) {
