@@ -50,6 +50,7 @@ inline constexpr engine::Purpose kEntry = 9;
 inline constexpr engine::Purpose kSupplier = 10;
 inline constexpr engine::Purpose kArrival = 11;
 inline constexpr engine::Purpose kMunicipality = 12;
+inline constexpr engine::Purpose kProject = 13;
 }  // namespace purpose
 
 }  // namespace ketensim::agents

@@ -45,6 +45,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.overrides, "Override a config value: key.path=value (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
+  run_cmd->add_option("--overlay", run.overlays,
+                      "Merge an overlay file over the scenario, e.g. configs/overlays/cheap_imports.yaml (repeatable)")
+      ->allow_extra_args(false);
   run_cmd->add_flag("--overwrite", run.overwrite, "Replace an existing run directory");
   run_cmd->add_flag("!--no-progress", run.progress, "Do not print progress");
   run_cmd->add_option("--log-level", run.log_level, "trace, debug, info, warn, error")
@@ -52,16 +55,22 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> validate_files;
   std::vector<std::string> validate_overrides;
+  std::vector<std::string> validate_overlays;
   auto* validate_cmd = cli.add_subcommand("validate", "Check scenario files without running them.");
   validate_cmd->add_option("configs", validate_files, "Scenario YAML files")->required();
   validate_cmd->add_option("--set", validate_overrides, "Override a config value: key.path=value")
       ->allow_extra_args(false);
+  validate_cmd->add_option("--overlay", validate_overlays, "Merge an overlay file over each scenario")
+      ->allow_extra_args(false);
 
   std::string show_file;
   std::vector<std::string> show_overrides;
+  std::vector<std::string> show_overlays;
   auto* show_cmd = cli.add_subcommand("show-config", "Print the fully resolved scenario, defaults included.");
   show_cmd->add_option("config", show_file, "Scenario YAML file")->required();
   show_cmd->add_option("--set", show_overrides, "Override a config value: key.path=value")
+      ->allow_extra_args(false);
+  show_cmd->add_option("--overlay", show_overlays, "Merge an overlay file over the scenario")
       ->allow_extra_args(false);
 
   try {
@@ -82,7 +91,7 @@ int main(int argc, char** argv) {
     int rc = app::kExitOk;
     for (const auto& f : validate_files) {
       try {
-        (void)io::load_scenario(f, validate_overrides);
+        (void)io::load_scenario(f, validate_overrides, validate_overlays);
         if (world.is_root()) std::printf("ok: %s\n", f.c_str());
       } catch (const ConfigError& e) {
         if (world.is_root()) std::fprintf(stderr, "ketensim: error: %s\n", e.what());
@@ -93,7 +102,7 @@ int main(int argc, char** argv) {
   }
   if (*show_cmd) {
     try {
-      const auto sc = io::load_scenario(show_file, show_overrides);
+      const auto sc = io::load_scenario(show_file, show_overrides, show_overlays);
       if (world.is_root()) std::fputs(io::to_yaml(sc).c_str(), stdout);
       return app::kExitOk;
     } catch (const ConfigError& e) {

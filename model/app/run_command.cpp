@@ -57,7 +57,7 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
   std::vector<std::string> overrides = options.overrides;
   if (options.seed) overrides.push_back("seed=" + std::to_string(*options.seed));
   try {
-    scenario = io::load_scenario(options.config, overrides);
+    scenario = io::load_scenario(options.config, overrides, options.overlays);
   } catch (const ConfigError& e) {
     if (comm.is_root()) std::fprintf(stderr, "ketensim: error: %s\n", e.what());
     return kExitBadInput;
@@ -112,6 +112,8 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
       if (comm.is_root()) {
         const auto t0 = std::chrono::steady_clock::now();
         dir.append_timeseries(header, world::timeseries_rows(month, sim.group_ids(), sim.indicators()));
+        dir.append_csv("adoptions.csv", world::Simulation::adoptions_header(), sim.adoption_rows());
+        dir.append_csv("subsidy_decisions.csv", world::Simulation::decisions_header(), sim.decision_rows());
         output_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       }
       progress.update(static_cast<int>(t) + 1, month);

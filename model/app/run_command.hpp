@@ -22,6 +22,7 @@ struct RunOptions {
   std::string output;  // empty: runs/<scenario>-<UTC timestamp>
   std::optional<std::uint64_t> seed;
   std::vector<std::string> overrides;
+  std::vector<std::string> overlays;
   bool overwrite = false;
   bool progress = true;
   std::string log_level = "info";

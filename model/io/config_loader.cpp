@@ -125,9 +125,11 @@ void apply_override(const std::string& text, LoadState& state) {
 
 }  // namespace
 
-config::Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+config::Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
+                               const std::vector<std::string>& overlays) {
   LoadState state;
   load_file(path, "", state);
+  for (const auto& overlay : overlays) load_file(overlay, "", state);
   for (const auto& text : overrides) apply_override(text, state);
   detail::check_scenario(state.scenario, state.provenance, path);
   return std::move(state.scenario);

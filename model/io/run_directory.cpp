@@ -1,5 +1,6 @@
 #include "model/io/run_directory.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "model/io/atomic_file.hpp"
@@ -78,8 +79,22 @@ void RunDirectory::append_timeseries(const std::string& header, const std::strin
   if (!timeseries_) throw RunDirError("write error on " + (path_ / "timeseries.csv").string());
 }
 
+void RunDirectory::append_csv(const std::string& name, const std::string& header, const std::string& rows) {
+  auto it = std::find_if(extra_.begin(), extra_.end(), [&](const auto& e) { return e.first == name; });
+  if (it == extra_.end()) {
+    extra_.emplace_back(name, std::ofstream(path_ / name, std::ios::out | std::ios::trunc));
+    it = extra_.end() - 1;
+    if (!it->second) throw RunDirError("cannot write " + (path_ / name).string());
+    it->second << header << '\n';
+  }
+  it->second << rows;
+  it->second.flush();
+  if (!it->second) throw RunDirError("write error on " + (path_ / name).string());
+}
+
 void RunDirectory::complete(const std::vector<std::pair<std::string, double>>& phase_seconds, int months) {
   timeseries_.close();
+  for (auto& e : extra_) e.second.close();
   auto m = manifest("complete");
   const auto now = std::chrono::system_clock::now();
   m["end_time"] = iso_time(now);

@@ -37,6 +37,8 @@ class RunDirectory {
   void start();
   // Appends one month's rows to timeseries.csv (header written first).
   void append_timeseries(const std::string& header, const std::string& rows);
+  // Appends rows to another CSV in the run directory (header written first).
+  void append_csv(const std::string& name, const std::string& header, const std::string& rows);
   // Final manifest: status "complete" with per-phase wall times.
   void complete(const std::vector<std::pair<std::string, double>>& phase_seconds, int months);
   // Status "failed" with the reason (best effort; never throws).
@@ -49,6 +51,7 @@ class RunDirectory {
   std::filesystem::path path_;
   RunInfo info_;
   std::ofstream timeseries_;
+  std::vector<std::pair<std::string, std::ofstream>> extra_;
   std::chrono::system_clock::time_point started_;
   std::chrono::steady_clock::time_point started_steady_;
 };

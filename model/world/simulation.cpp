@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -395,7 +397,9 @@ void Simulation::build_network() {
 
 // ---------------------------------------------------------------- helpers ---
 
-void Simulation::adopt(Company& c, int s, double own_investment) {
+void Simulation::adopt(Company& c, int s, double own_investment, double grant) {
+  adoption_events_.push_back({c.id, current_tick_, static_cast<std::uint8_t>(s), static_cast<std::uint8_t>(grant > 0),
+                              static_cast<std::uint8_t>(c.group), static_cast<std::uint8_t>(c.role), grant});
   c.adopt(static_cast<Strategy>(s));
   c.cash -= Euro::from_double(own_investment);
   c.recycled_content = std::min(1.0, c.recycled_content + params_.strategies[idx(s)].rc_gain);
@@ -436,7 +440,10 @@ double Simulation::unit_cost(const Company& c, int option) const {
   if (c.role != Role::kProducer) return base * c.efficiency * adoption_premium;
   const double material0 = gp.unit_mass_kg / 1000.0 *
                            ((1.0 - gp.initial_rc) * gp.virgin_price0 + gp.initial_rc * gp.recyclate_price0);
-  const double other = std::max(0.1 * base, gp.price_eur / (1.0 + params_.markup) - material0);
+  // EPR fees in force at the start are part of the calibrated cost base (prices include them).
+  const bool epr0 = gp.epr && gp.epr_start_year <= calendar_.start().year;
+  const double epr_fee0 = epr0 ? gp.unit_mass_kg * gp.epr_fee_per_kg : 0.0;
+  const double other = std::max(0.1 * base, gp.price_eur / (1.0 + params_.markup) - material0 - epr_fee0);
   const double kg = firm_material_kg_per_unit(c);
   const double rc = c.recycled_content;
   return other * c.efficiency * adoption_premium +
@@ -449,7 +456,8 @@ int Simulation::open_scheme(int group, int strategy, bool chain_project) const {
     if (s.chain_projects != chain_project) continue;
     if (current_year_ < s.first_year || current_year_ > s.last_year + scheme_extra_years_) continue;
     if (current_month_ < s.window_start || current_month_ > s.window_end) continue;
-    if (!((s.group_mask >> group) & 1u) || !((s.strategy_mask >> strategy) & 1u)) continue;
+    if (!((s.group_mask >> group) & 1u)) continue;
+    if (strategy >= 0 && !((s.strategy_mask >> strategy) & 1u)) continue;
     return static_cast<int>(k);
   }
   return -1;
@@ -563,6 +571,8 @@ void Simulation::phase_environment(Tick t) {
   const auto ym = calendar_.at(t);
   current_tick_ = t;
   current_year_ = ym.year;
+  adoption_events_.clear();
+  decision_events_.clear();
   current_month_ = ym.month;
   for (auto& row : local_) row.fill(0);
   const double years = static_cast<double>(ym.ordinal() - calendar_.start().ordinal()) / 12.0;
@@ -725,11 +735,22 @@ void Simulation::phase_government(Tick /*t*/) {
     for (std::size_t k = 0; k < per_scheme.size(); ++k) {
       if (per_scheme[k].empty()) continue;
       const auto& sp = params_.schemes[k];
-      agents::SchemeRules rules{sp.min_eur, sp.max_eur, sp.tender};
+      // Chain projects: the maximum is per participating firm (up to 6).
+      agents::SchemeRules rules{sp.min_eur, sp.chain_projects ? 6 * sp.max_eur : sp.max_eur, sp.tender};
       Euro left = Euro::from_double(scheme_budget_left_eur_[k]);
+      Euro running = left;  // budget left after each decision, for the decision log
       const auto decisions = agents::allocate_subsidies(rules, per_scheme[k], left);
       scheme_budget_left_eur_[k] = left.to_double();
       for (const auto& d : decisions) {
+        const auto& app = *std::find_if(per_scheme[k].begin(), per_scheme[k].end(),
+                                        [&](const agents::SubsidyApplication& a) {
+                                          return a.applicant == d.applicant && a.ref == d.ref;
+                                        });
+        if (d.granted) running -= Euro::from_double(d.granted_eur);
+        decision_events_.push_back({d.applicant, current_tick_, app.arrival, static_cast<std::uint8_t>(k),
+                                    static_cast<std::uint8_t>(d.granted),
+                                    static_cast<std::uint8_t>(group_of(d.applicant)), 0, seq, app.requested_eur,
+                                    d.granted_eur, running.to_double()});
         decisions_.post({d.applicant, ids_.government, seq++, static_cast<std::uint8_t>(d.granted), d.ref, d.granted_eur});
         if (d.granted) {
           const auto g = group_of(d.applicant);
@@ -764,9 +785,17 @@ void Simulation::phase_offers(Tick /*t*/) {
     const int s = c.best_strategy;
     const double capex = strategy_capex(c, s);
     const double credit = params_.credit_months * c.base_monthly_revenue;
-    // The project covers part of the investment; the member adopts if it can finance the rest.
+    // The project covers part of the investment and brings partners: the member
+    // re-evaluates the strategy with the grant and adopts by the logistic rule.
+    auto e = economics(c, s);
+    e.subsidy_rate = capex > 0 ? m.amount_eur / capex : 0.0;
+    const auto& board = boards_[c.group];
+    const double u1 = agents::strategy_intention(params_.intention, agents::strategy_npv(e), e.capex,
+                                                 board.output_share(s), c.attitude, true);
+    RandomStream rs(params_.seed, c.id, current_tick_, agents::purpose::kProject);
+    if (rs.uniform() >= agents::adoption_probability(params_.intention.beta, u1, c.threshold)) continue;
     if (!agents::can_finance(c, credit, capex - m.amount_eur)) continue;
-    adopt(c, s, capex - m.amount_eur);
+    adopt(c, s, capex - m.amount_eur, m.amount_eur);
     local_[c.group][kSubsidyPaid] += milli(m.amount_eur);
   }
   for (const auto& m : decisions_.received()) {
@@ -786,7 +815,7 @@ void Simulation::phase_offers(Tick /*t*/) {
     } else {
       adopt_now = pend.u < pend.p_without && agents::can_finance(c, credit, capex);
     }
-    if (adopt_now) adopt(c, s, own);
+    if (adopt_now) adopt(c, s, own, capex - own);
     pend = {};
   }
   // Publish offers: every rank gets the same supplier menus.
@@ -1190,12 +1219,59 @@ void Simulation::phase_accounting(Tick t) {
   }
   loans_local_ = 0;
   adaptive_review();
+  gather_events();
   indicators_.prices = prices_;
   indicators_.targets.resize(groups);
   for (std::size_t g = 0; g < groups; ++g) indicators_.targets[g] = params_.groups[g].target_for(current_year_);
   indicators_.adaptive_triggers = adaptive_triggers_;
   indicators_.subsidy_committed_cumulative = committed_cumulative_;
   indicators_.budget_cumulative = budget_cumulative_;
+}
+
+void Simulation::gather_events() {
+  // Every rank's events of this month, in canonical order, on every rank.
+  auto gather = [&](auto& events, auto less) {
+    using E = typename std::remove_reference_t<decltype(events)>::value_type;
+    const auto bytes = comm_.allgather_bytes(
+        {reinterpret_cast<const std::uint8_t*>(events.data()), events.size() * sizeof(E)});
+    events.resize(bytes.size() / sizeof(E));
+    if (!events.empty()) std::memcpy(events.data(), bytes.data(), bytes.size());
+    std::sort(events.begin(), events.end(), less);
+  };
+  gather(adoption_events_, [](const AdoptionEvent& a, const AdoptionEvent& b) {
+    return a.firm != b.firm ? a.firm < b.firm : a.strategy < b.strategy;
+  });
+  gather(decision_events_, [](const DecisionEvent& a, const DecisionEvent& b) { return a.order < b.order; });
+}
+
+std::string Simulation::adoptions_header() { return "month,firm_id,product_group,role,strategy,subsidised,grant_eur"; }
+
+std::string Simulation::decisions_header() {
+  return "month,scheme,applicant_id,product_group,arrival,requested_eur,granted,amount_eur,budget_left_eur";
+}
+
+std::string Simulation::adoption_rows() const {
+  std::string out;
+  char buf[256];
+  for (const auto& e : adoption_events_) {
+    std::snprintf(buf, sizeof buf, "%s,%llu,%s,%s,%s,%d,%.3f\n", calendar_.at(e.tick).to_string().c_str(),
+                  static_cast<unsigned long long>(e.firm), group_ids_[e.group].c_str(), agents::kRoleNames[e.role],
+                  agents::kStrategyNames[e.strategy], e.subsidised, e.grant_eur);
+    out += buf;
+  }
+  return out;
+}
+
+std::string Simulation::decision_rows() const {
+  std::string out;
+  char buf[256];
+  for (const auto& e : decision_events_) {
+    std::snprintf(buf, sizeof buf, "%s,%s,%llu,%s,%u,%.3f,%d,%.3f,%.3f\n", calendar_.at(e.tick).to_string().c_str(),
+                  params_.schemes[e.scheme].id.c_str(), static_cast<unsigned long long>(e.applicant),
+                  group_ids_[e.group].c_str(), e.arrival, e.requested_eur, e.granted, e.amount_eur, e.budget_left_eur);
+    out += buf;
+  }
+  return out;
 }
 
 void Simulation::adaptive_review() {

@@ -53,6 +53,31 @@ struct ChainBoard {
   }
 };
 
+// Firm-level event records, gathered to every rank each month (rare events).
+struct AdoptionEvent {
+  AgentId firm = 0;
+  std::uint32_t tick = 0;
+  std::uint8_t strategy = 0;
+  std::uint8_t subsidised = 0;  // 1: own investment reduced by a grant
+  std::uint8_t group = 0;
+  std::uint8_t role = 0;
+  double grant_eur = 0;
+};
+
+struct DecisionEvent {
+  AgentId applicant = 0;
+  std::uint32_t tick = 0;
+  std::uint32_t arrival = 0;
+  std::uint8_t scheme = 0;
+  std::uint8_t granted = 0;
+  std::uint8_t group = 0;
+  std::uint8_t pad = 0;
+  std::uint32_t order = 0;  // position in the government's decision sequence this month
+  double requested_eur = 0;
+  double amount_eur = 0;
+  double budget_left_eur = 0;
+};
+
 class Simulation {
  public:
   Simulation(Params params, const engine::Comm& comm);
@@ -68,6 +93,12 @@ class Simulation {
   const std::vector<std::string>& group_ids() const { return group_ids_; }
   const engine::PhaseScheduler& scheduler() const { return scheduler_; }
   const Params& params() const { return params_; }
+  // This month's events (same on every rank, canonical order): CSV rows for
+  // adoptions.csv and subsidy_decisions.csv, and their headers.
+  static std::string adoptions_header();
+  static std::string decisions_header();
+  std::string adoption_rows() const;
+  std::string decision_rows() const;
 
   // Local sizes, for logs and benchmarks.
   std::size_t local_households() const { return households_.size(); }
@@ -133,7 +164,8 @@ class Simulation {
   void household_event(std::uint32_t local, int group, engine::Tick t);
   void public_procurement();
   void adaptive_review();
-  void adopt(agents::Company& c, int strategy, double own_investment);
+  void adopt(agents::Company& c, int strategy, double own_investment, double grant = 0);
+  void gather_events();
   std::size_t group_of(AgentId id) const;
   // First open scheme for (group, strategy); chain-project schemes only for tables.
   int open_scheme(int group, int strategy, bool chain_project) const;
@@ -218,6 +250,8 @@ class Simulation {
   engine::Exchange<ProjectMsg> projects_;
 
   MonthIndicators indicators_;
+  std::vector<AdoptionEvent> adoption_events_;  // local this month, then everyone's
+  std::vector<DecisionEvent> decision_events_;
   std::vector<std::array<std::int64_t, kMetricCount>> local_;
   std::int64_t committed_cumulative_ = 0;
   std::int64_t budget_cumulative_ = 0;
