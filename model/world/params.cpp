@@ -277,7 +277,7 @@ Params resolve(const config::Scenario& sc) {
   p.recyclate_cap = m.recyclate_price_cap();
   p.recycling_yield = m.recycling_yield();
   p.collection_share = m.collection_share();
-  p.recycling_cost = m.recycling_cost_eur_per_t();
+  p.recycling_cost_share = m.recycling_cost_share();
   p.company_weight = sc.engine().company_weight();
   p.shuffle_arrivals = sc.engine().shuffle_arrivals();
   return p;

@@ -150,7 +150,7 @@ struct Params {
   double pledge_threshold = 0.15;
   double information_boost = 0.01;
   double recyclate_speed = 0.05, recyclate_floor = 0.3, recyclate_cap = 3;
-  double recycling_yield = 0.7, collection_share = 0.45, recycling_cost = 350;
+  double recycling_yield = 0.7, collection_share = 0.45, recycling_cost_share = 0.3;
 
   // Regions, taxes, shocks, crisis loans, adaptive policy.
   std::uint32_t provinces = 12;

@@ -1038,7 +1038,7 @@ void Simulation::phase_materials(Tick /*t*/) {
       const double output_kg = intake_kg * params_.recycling_yield;
       c.units_sold += output_kg;
       c.revenue += Euro::from_double(output_kg * sold_share * pr.recyclate_eur_t / 1000.0);
-      c.cost += Euro::from_double(intake_kg * params_.recycling_cost / 1000.0 +
+      c.cost += Euro::from_double(intake_kg * params_.recycling_cost_share * params_.groups[g].recyclate_price0 / 1000.0 +
                                   params_.fixed_cost_share * c.base_monthly_revenue);
       local_[g][kRecyclate] += grams(output_kg * sold_share);
     }
@@ -1046,7 +1046,8 @@ void Simulation::phase_materials(Tick /*t*/) {
     // Tatonnement on relative excess demand, within bounds set by the virgin price.
     const double scale = std::max(demand_kg, supply_kg);
     if (scale > 0) pr.recyclate_eur_t *= 1.0 + params_.recyclate_speed * (demand_kg - supply_kg) / scale;
-    pr.recyclate_eur_t = std::clamp(pr.recyclate_eur_t, params_.recyclate_floor * pr.virgin_eur_t,
+    // Cheap imported recyclate during a shock lowers the floor domestic recyclers can sell at.
+    pr.recyclate_eur_t = std::clamp(pr.recyclate_eur_t, params_.recyclate_floor * env_[g].floor_factor * pr.virgin_eur_t,
                                     params_.recyclate_cap * pr.virgin_eur_t);
   }
 }
