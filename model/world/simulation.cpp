@@ -158,7 +158,7 @@ void Simulation::setup() {
   indicators_.groups.assign(groups, {});
   indicators_.prices = prices_;
   scheme_budget_left_eur_.assign(params_.schemes.size(), 0.0);
-  scheme_extra_years_ = 0;
+  reopen_until_year_ = 0;
   budget_multiplier_ = 1.0;
   belief_multiplier_ = 1.0;
   env_.assign(groups, {});
@@ -178,7 +178,8 @@ void Simulation::setup() {
     const double units_month = params_.household_weight * static_cast<double>(params_.households) *
                                gp.units_per_purchase / gp.mean_lifetime_months;
     const double new_share = 1.0 - params_.initial_second_hand - params_.initial_service;
-    const double kg_2016 = units_month * new_share * gp.unit_mass_kg / gp.use_vs_2016;
+    // New products bought by households plus public buyers' demand on top.
+    const double kg_2016 = units_month * (new_share + gp.public_share) * gp.unit_mass_kg / gp.use_vs_2016;
     indicators_.refs[g] = {grams(kg_2016), grams(kg_2016 * (1.0 - gp.initial_rc) * (1.0 - gp.bio_share)),
                            gp.critical, gp.target_kind};
   }
@@ -454,7 +455,7 @@ int Simulation::open_scheme(int group, int strategy, bool chain_project) const {
   for (std::size_t k = 0; k < params_.schemes.size(); ++k) {
     const auto& s = params_.schemes[k];
     if (s.chain_projects != chain_project) continue;
-    if (current_year_ < s.first_year || current_year_ > s.last_year + scheme_extra_years_) continue;
+    if (current_year_ < s.first_year || current_year_ > std::max(s.last_year, reopen_until_year_)) continue;
     if (current_month_ < s.window_start || current_month_ > s.window_end) continue;
     if (!((s.group_mask >> group) & 1u)) continue;
     if (strategy >= 0 && !((s.strategy_mask >> strategy) & 1u)) continue;
@@ -614,7 +615,7 @@ void Simulation::phase_environment(Tick t) {
     budget_cumulative_ += milli(programme);
     for (std::size_t k = 0; k < params_.schemes.size(); ++k) {
       const auto& s = params_.schemes[k];
-      const bool open = ym.year >= s.first_year && ym.year <= s.last_year + scheme_extra_years_;
+      const bool open = ym.year >= s.first_year && ym.year <= std::max(s.last_year, reopen_until_year_);
       scheme_budget_left_eur_[k] = open ? programme * s.budget_share * budget_multiplier_ : 0.0;
     }
   }
@@ -1296,7 +1297,8 @@ void Simulation::adaptive_review() {
   ++adaptive_triggers_;
   if (params_.adaptive_mode == 1) {
     budget_multiplier_ *= params_.adaptive_budget_raise;
-    scheme_extra_years_ += params_.adaptive_extend_years;
+    // Reopen every scheme for the next `extend_years` years.
+    reopen_until_year_ = current_year_ + params_.adaptive_extend_years;
   } else {
     belief_multiplier_ *= params_.adaptive_belief_raise;
   }

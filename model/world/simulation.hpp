@@ -235,7 +235,7 @@ class Simulation {
   // Crisis loans and the adaptive policy (identical on every rank).
   std::uint32_t loans_granted_ = 0;
   std::int64_t loans_local_ = 0;
-  int scheme_extra_years_ = 0;
+  int reopen_until_year_ = 0;  // adaptive national mode reopens schemes until this year
   double budget_multiplier_ = 1;
   double belief_multiplier_ = 1;
   int adaptive_triggers_ = 0;
