@@ -147,6 +147,9 @@ def to_html(doc: Doc) -> str:
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{e(doc.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
            f"<h1>{e(doc.title)}</h1>"]
+    toc = [(b[3], b[2]) for b in doc.blocks if b[0] == "h" and b[1] == 1 and b[3]]
+    if toc:
+        out.append("<nav><p>" + " · ".join(f'<a href="#{e(a)}">{e(t)}</a>' for a, t in toc) + "</p></nav>")
     for b in doc.blocks:
         kind = b[0]
         if kind == "h":
