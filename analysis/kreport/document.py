@@ -12,14 +12,16 @@ from .runs import config_header
 from .tables import Data, side_effect_indicators
 
 NL_TABLE = ["adoption_share_firms", "adoption_share_output", "firms_circular", "adoptions_total",
-            "raw_material_index", "primary_material_index", "secondary_share", "recycling_rate",
+            "raw_material_index", "primary_abiotic_index", "primary_material_index", "secondary_share",
+            "secondary_bio_share", "recycling_rate", "crm_domestic_recycling_share",
             "collection_rate", "primary_material_t", "primary_material_cum_t", "subsidy_paid_eur",
             "subsidy_paid_cum_eur", "subsidy_committed_cum_eur", "budget_envelope_cum_eur",
             "budget_use_share", "firm_exits_cum", "capacity_lost_cum", "import_dependency"]
 GROUP_TABLE = ["adoption_share_firms", "adoption_share_output", "adopted_reduce", "adopted_substitute",
-               "adopted_extend", "adopted_recycle", "raw_material_index", "secondary_share",
-               "recycling_rate", "collection_rate", "import_dependency", "subsidy_paid_cum_eur",
-               "firm_exits_cum", "capacity_lost_cum", "virgin_price_eur_t", "recyclate_price_eur_t"]
+               "adopted_extend", "adopted_recycle", "raw_material_index", "primary_abiotic_index",
+               "secondary_share", "secondary_bio_share", "recycling_rate", "collection_rate",
+               "pg_target_value", "pg_target", "crm_domestic_recycling_share", "import_dependency",
+               "subsidy_paid_cum_eur", "firm_exits_cum", "capacity_lost_cum", "virgin_price_eur_t", "recyclate_price_eur_t"]
 
 
 def _indicator_unit(data: Data, name: str) -> str:
@@ -149,18 +151,21 @@ def build(data: Data, goals: pd.DataFrame, cost: pd.DataFrame, rank: pd.DataFram
           "reference by seed. EUR per additional adopting firm / adoption / tonne avoided = mean "
           "additional money / mean additional effect; left empty (with a note) when the effect or the "
           "additional money is not positive. Deadweight (only against the no-subsidy run given with "
-          "--no-subsidy): 1 - additional adoptions / subsidy grants, clipped to [0, 1], the share of "
-          "subsidised adoptions that the same seeds produce without any subsidy; deadweight EUR = "
-          "that share × public money. This is an aggregate approximation: the time series has no "
-          "firm-level records.")
+          "--no-subsidy): the share of subsidised adoptions that happen anyway without any subsidy. "
+          "Firm level when the runs have adoptions.csv: subsidised adoptions that the paired run "
+          "(same seed) also makes, same firm and strategy, no later than 12 months after, and the "
+          "grants they received. Otherwise an aggregate approximation from the time series: "
+          "1 - additional adoptions / subsidy grants, clipped to [0, 1], times public money.")
     rows = []
     for c in cost.itertuples(index=False):
         def est(name, unit):
             return render.estimate(getattr(c, name), getattr(c, f"{name}_ci_low"),
                                    getattr(c, f"{name}_ci_high"), unit,
                                    diff=name.startswith(("additional", "primary")))
-        dw = "–" if pd.isna(c.deadweight_share) else (
-            f"{100 * c.deadweight_share:.1f} % ({render.value(c.deadweight_eur, 'EUR')})")
+        dw = "–" if pd.isna(c.deadweight_share) else [
+            render.estimate(c.deadweight_share, c.deadweight_share_ci_low, c.deadweight_share_ci_high,
+                            "share"),
+            render.value(c.deadweight_eur, "EUR") + f" ({c.deadweight_method})"]
         rows.append([c.scenario, f"{c.reference} ({c.reference_kind})", str(c.year),
                      est("public_money_eur", "EUR"), est("additional_money_eur", "EUR"),
                      est("additional_adopters", "count"), est("additional_adoptions", "count"),

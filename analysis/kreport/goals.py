@@ -24,19 +24,21 @@ class Goal:
     sense: str  # at_least or at_most
     note: str
     auto: Optional[str] = None  # regex: a later CSV column that measures it better
+    pg_kind: Optional[int] = None  # with auto = pg_target_value: the pg_target_kind it needs
 
 
 GOALS: List[Goal] = [
     Goal("npce_raw_materials_2035", "NPCE 2025: -15 % raw-material use in 2035 vs 2016",
          "raw_material_index", NL, (2035,), 0.85, "at_most",
          "yearly material use in products made, relative to the first simulated year times "
-         "--raw-material-2016-factor (the time series has no 2016 value); a raw_material_index_* "
-         "column, when the model writes one, is used instead",
+         "--raw-material-2016-factor (the time series has no 2016 value); the model's own "
+         "raw_material_index or raw_material_index_* column is used when the time series has one",
          auto=r"^raw_material_index_(?!.*(primary|abiotic))"),
     Goal("npce_secondary_2035", "NPCE 2025: 55 % secondary or bio-based materials in 2035",
          "secondary_share", NL, (2035,), 0.55, "at_least",
-         "secondary share of material use in December; bio-based materials are not modelled, so "
-         "this counts secondary material only"),
+         "secondary share of material use in December; this counts secondary material only (the "
+         "model's secondary_bio_share is used when the time series has it)",
+         auto=r"^secondary_bio_share$"),
     Goal("npce_recycling_2035", "NPCE 2025: 82 % of waste recycled in 2035", "recycling_rate", NL,
          (2035,), 0.82, "at_least",
          "recyclate sold by domestic recyclers / end-of-life mass of the modelled product groups, "
@@ -44,8 +46,9 @@ GOALS: List[Goal] = [
     Goal("primary_abiotic_2030", "2016 programme: -50 % primary abiotic raw materials by 2030",
          "primary_material_index", NL, (2030,), 0.50, "at_most",
          "yearly primary material in products made, relative to the first simulated year times "
-         "--primary-material-2016-factor; not split into abiotic and biotic",
-         auto=r"^raw_material_index_.*(primary|abiotic)"),
+         "--primary-material-2016-factor; not split into abiotic and biotic (the model's "
+         "primary_abiotic_index is used when the time series has it)",
+         auto=r"^(primary_abiotic_index|raw_material_index_.*(primary|abiotic).*)$"),
     Goal("ppwr_rc_2030", "PPWR 2030: 35 % recycled content in plastic packaging",
          "secondary_share", "plastic_packaging", (2030,), 0.35, "at_least",
          "target for 'other plastic packaging' (30 % for contact-sensitive PET and beverage "
@@ -59,8 +62,9 @@ GOALS: List[Goal] = [
          "of the 3-year average put on the market is not computed)"),
     Goal("upv_textiles_2030", "UPV textiles: 75 % prepared for reuse or recycled in 2030", None,
          "textiles", (2030,), 0.75, "at_least",
-         "needs reuse + recycling per tonne of textile placed on the market, which timeseries.csv "
-         "does not have (recycling_rate leaves out reuse)"),
+         "needs the reuse + recycling share of discarded textile (recycling_rate leaves out reuse); "
+         "measured with pg_target_value when the model writes it with pg_target_kind 1",
+         auto=r"^pg_target_value$", pg_kind=1),
     Goal("crma_recycling_eee_2030", "CRMA 2030: 25 % of critical raw materials from recycling (EEE)",
          None, "eee", (2030,), 0.25, "at_least",
          "needs a critical-raw-material column (picked up automatically when one appears)",
@@ -83,6 +87,10 @@ def resolve(goal: Goal, indicator_names: List[str]) -> Tuple[Optional[str], str]
     if goal.indicator and goal.indicator in indicator_names:
         return goal.indicator, ""
     return None, ""
+
+
+PG_KINDS = {1: "reuse + recycling share of end of life (UPV)", 2: "collection share (WEEE)",
+            3: "recycled content (SUP/PPWR)"}
 
 
 def scale_for(indicator: str, values: List[float]) -> float:

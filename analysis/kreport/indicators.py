@@ -7,11 +7,17 @@ Aggregation over the months of a year (documented in analysis/README.md):
               not fully simulated;
   cumulative  the sum from the first simulated month to December of the year (flows);
   year_ratio  ratio of two yearly sums;
+  year_mean   the mean of the 12 monthly values (the model's own monthly indices against a
+              constant 2016 level, whose yearly mean is the yearly index);
   index       the yearly sum divided by the sum over the first 12 simulated months, times a
               configurable factor (the first simulated year's level relative to 2016), so
               that 1.0 means "as in 2016".
-Columns the report does not know (for example raw_material_index_* or a critical-raw-material
-column added later) are picked up automatically with the December aggregation.
+Columns of later model versions (the raw-material indices vs 2016, secondary_bio_share,
+crm_domestic_recycling_share, product-group targets, exits by role, public revenues) are in the
+catalogue and used when present; the model's raw_material_index column then replaces the
+estimate from material_use_t. Columns the report does not know at all are picked up
+automatically: flows (names ending in _eur, _t, _units, or exits_/capacity_lost_ columns) as
+yearly sums, everything else with the December aggregation.
 """
 from __future__ import annotations
 
@@ -33,7 +39,7 @@ class Indicator:
     name: str
     label: str
     unit: str  # share, index, count, t, EUR, EUR/t, units, weight
-    aggregation: str  # december, year_sum, cumulative, year_ratio, index
+    aggregation: str  # december, year_sum, cumulative, year_ratio, year_mean, index
     source: tuple  # CSV column(s) it is computed from
     groups: str = "all"  # all (NL and each product group), nl, pg
     better: Optional[str] = None  # higher, lower, None
@@ -61,7 +67,13 @@ CATALOG: List[Indicator] = [
     _dec("share_second_hand", "Purchases: second hand", "share", better="higher"),
     _dec("share_service", "Purchases: product as a service", "share", better="higher"),
     _dec("share_new_linear", "Purchases: new linear", "share", better="lower"),
-    # materials
+    # materials; the model's own indices (later versions) come first and win over the estimates
+    Indicator("raw_material_index", "Raw-material use index (2016 = 1, model)", "index", "year_mean",
+              ("raw_material_index",), better="lower"),
+    Indicator("primary_abiotic_index", "Primary abiotic material index (2016 = 1, model)", "index",
+              "year_mean", ("primary_abiotic_index",), better="lower"),
+    _dec("secondary_bio_share", "Secondary + bio-based share of material use", "share",
+         better="higher"),
     Indicator("raw_material_index", "Raw-material use index (2016 = 1)", "index", "index",
               ("material_use_t",), better="lower"),
     Indicator("primary_material_index", "Primary material index (2016 = 1)", "index", "index",
@@ -81,6 +93,16 @@ CATALOG: List[Indicator] = [
     Indicator("end_of_life_t", "End of life (year)", "t", "year_sum", ("end_of_life_t",)),
     Indicator("collected_t", "Collected (year)", "t", "year_sum", ("collected_t",), better="higher"),
     Indicator("purchases_units", "Purchases (year)", "units", "year_sum", ("purchases_units",)),
+    Indicator("repairs_units", "Repairs (year)", "units", "year_sum", ("repairs_units",)),
+    Indicator("reused_t", "Reused or resold (year)", "t", "year_sum", ("reused_t",), better="higher"),
+    Indicator("residual_t", "Residual waste (year)", "t", "year_sum", ("residual_t",), better="lower"),
+    Indicator("recyclate_t", "Recyclate sold (year)", "t", "year_sum", ("recyclate_t",),
+              better="higher"),
+    _dec("pg_target_value", "Product-group target indicator (model)", "share", groups="pg",
+         better="higher"),
+    _dec("pg_target", "Product-group target (model config)", "share", groups="pg"),
+    _dec("crm_domestic_recycling_share", "Critical raw materials from domestic recycling", "share",
+         better="higher"),
     _dec("virgin_price_eur_t", "Virgin material price", "EUR/t", groups="pg"),
     _dec("recyclate_price_eur_t", "Recyclate price", "EUR/t", groups="pg"),
     # public money
@@ -99,6 +121,17 @@ CATALOG: List[Indicator] = [
               ("subsidy_applications",)),
     Indicator("eu_penalties_cum_eur", "EU penalties (cumulative)", "EUR", "cumulative",
               ("eu_penalties_eur",), better="lower"),
+    Indicator("chain_project_applications", "Chain-project applications (year)", "count", "year_sum",
+              ("chain_project_applications",)),
+    Indicator("epr_fees_cum_eur", "EPR fees (cumulative)", "EUR", "cumulative", ("epr_fees_eur",)),
+    Indicator("waste_tax_cum_eur", "Waste tax (cumulative)", "EUR", "cumulative", ("waste_tax_eur",)),
+    Indicator("plastic_levy_cum_eur", "Plastic levy (cumulative)", "EUR", "cumulative",
+              ("plastic_levy_eur",)),
+    Indicator("procurement_cum_eur", "Public procurement (cumulative)", "EUR", "cumulative",
+              ("procurement_eur",)),
+    Indicator("crisis_loans_cum_eur", "Crisis loans (cumulative)", "EUR", "cumulative",
+              ("crisis_loans_eur",)),
+    _dec("adaptive_triggers", "Adaptive policy triggers (so far)", "count", groups="nl"),
     # side effects
     Indicator("firm_exits", "Bankruptcies (year)", "count", "year_sum", ("firm_exits",),
               better="lower"),
@@ -107,11 +140,20 @@ CATALOG: List[Indicator] = [
     Indicator("capacity_lost_cum", "Capacity lost (cumulative, demand weight)", "weight",
               "cumulative", ("capacity_lost",), better="lower"),
     Indicator("firm_entries_cum", "Entrants (cumulative)", "count", "cumulative", ("firm_entries",)),
+] + [
+    Indicator(f"{what}_{role}_cum", f"{label} {role}s (cumulative)", unit, "cumulative",
+              (f"{what}_{role}",), better="lower")
+    for role in ("producer", "refurbisher", "recycler")
+    for what, label, unit in (("exits", "Bankruptcies of", "count"),
+                              ("capacity_lost", "Capacity lost by", "weight"))
+] + [
     _dec("import_dependency", "Import dependency", "share", better="lower"),
     _dec("firm_cash_eur", "Cash of alive firms", "EUR"),
 ]
 
-BY_NAME: Dict[str, Indicator] = {i.name: i for i in CATALOG}
+BY_NAME: Dict[str, Indicator] = {}
+for _i in CATALOG:
+    BY_NAME.setdefault(_i.name, _i)
 # Every column of timeseries.csv documented in docs/OUTPUTS.md.
 DOCUMENTED_COLUMNS = {
     "month", "product_group", "firms_alive", "firms_circular", "adopted_reduce",
@@ -123,23 +165,42 @@ DOCUMENTED_COLUMNS = {
     "subsidy_grants", "subsidy_committed_eur", "subsidy_paid_eur", "subsidy_committed_cum_eur",
     "budget_envelope_cum_eur", "eu_penalties_eur", "firm_entries", "firm_exits", "capacity_lost",
     "firm_cash_eur"}
-KNOWN_COLUMNS = DOCUMENTED_COLUMNS | {c for i in CATALOG for c in i.source} | {"year"}
+KNOWN_COLUMNS = DOCUMENTED_COLUMNS | {c for i in CATALOG for c in i.source} | {"year", "pg_target_kind"}
+FLOW_SUFFIXES = ("_eur", "_t", "_units")
+
+
+def available(columns: List[str]) -> List[Indicator]:
+    """Catalogue entries whose columns the time series has; for a name listed twice, the first
+    (the model's own column) wins over the estimate."""
+    out, seen = [], set()
+    for i in CATALOG:
+        if i.name not in seen and all(c in columns for c in i.source):
+            out.append(i)
+            seen.add(i.name)
+    return out + extra_indicators(columns)
 
 
 def extra_indicators(columns: List[str]) -> List[Indicator]:
-    """Columns not in the catalogue (raw_material_index_*, critical raw materials, ...)."""
+    """Columns not in the catalogue: flows as yearly sums, everything else in December."""
     out = []
     for c in columns:
         if c in KNOWN_COLUMNS:
             continue
-        unit = "index" if c.startswith("raw_material_index") else (
-            "share" if ("share" in c or "rate" in c) else "")
         better = None
-        if c.startswith("raw_material_index"):
-            better = "lower"
-        elif "crm" in c or "critical" in c:
+        if c.startswith("raw_material_index") or c.endswith("_index"):
+            unit, better = "index", "lower"
+        elif "share" in c or "rate" in c:
+            unit = "share"
+        else:
+            unit = ""
+        if "crm" in c or "critical" in c:
             better = "higher"
-        out.append(Indicator(c, c.replace("_", " "), unit, "december", (c,), "all", better))
+        flow = ("_cum" not in c) and (c.endswith(FLOW_SUFFIXES) or c.startswith(("exits_", "capacity_lost_")))
+        if flow:
+            unit = "EUR" if c.endswith("_eur") else "t" if c.endswith("_t") else unit
+            out.append(Indicator(c, c.replace("_", " ") + " (year)", unit, "year_sum", (c,), "all", better))
+        else:
+            out.append(Indicator(c, c.replace("_", " "), unit, "december", (c,), "all", better))
     return out
 
 
@@ -182,7 +243,7 @@ def run_values(ts: pd.DataFrame, indicators: List[Indicator], factors: Dict[str,
         return raw.groupby(level=0).cumsum().reindex(wide.index)
 
     for ind in indicators:
-        if not all(c in columns for c in ind.source):
+        if not all(c in columns for c in ind.source) or ind.name in wide.columns:
             continue
         a = ind.aggregation
         if ind.name == "adoptions_total":
@@ -194,6 +255,8 @@ def run_values(ts: pd.DataFrame, indicators: List[Indicator], factors: Dict[str,
             v = dec[ind.source[0]]
         elif a == "year_sum":
             v = complete(yearly(ind.source[0]))
+        elif a == "year_mean":
+            v = complete(ts.groupby(key)[ind.source[0]].mean().reindex(wide.index))
         elif a == "cumulative":
             v = cumulative(ind.source[0])
         elif a == "year_ratio":

@@ -2,8 +2,10 @@
 differences to the baseline, goal attainment, cost-effectiveness and side effects."""
 from __future__ import annotations
 
+import csv
 import math
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -11,7 +13,8 @@ from typing import Dict, List, Optional, Tuple
 import pandas as pd
 
 from . import goals as goals_mod
-from .indicators import BY_NAME, CATALOG, NL, Indicator, extra_indicators, read_timeseries, run_values
+from .indicators import BY_NAME, NL, Indicator, read_timeseries, run_values
+from .indicators import available as available_indicators
 from .runs import ReportError, RunSet
 from .stats import Estimate, mean_interval, paired_interval
 
@@ -64,8 +67,7 @@ def load(runset: RunSet, years: List[int], factors: Dict[str, float], level: flo
         for g in ts["product_group"].unique():
             if g not in groups and g != NL:
                 groups.append(g)
-    indicators = [i for i in CATALOG if all(c in columns for c in i.source)]
-    indicators += extra_indicators([c for c in columns if c != "year"])
+    indicators = available_indicators([c for c in columns if c != "year"])
     for run in runset.runs:
         long = run_values(series[run.path], indicators, factors)
         long.insert(0, "seed", run.seed)
@@ -140,12 +142,30 @@ def summary(data: Data) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def pg_kinds(data: Data) -> Dict[str, int]:
+    """Product group -> pg_target_kind (the group's own target, later model versions)."""
+    out: Dict[str, int] = {}
+    for ts in data.series.values():
+        if "pg_target_kind" not in ts.columns:
+            continue
+        kinds = ts.dropna(subset=["pg_target_kind"]).groupby("product_group")["pg_target_kind"].first()
+        for g, k in kinds.items():
+            out.setdefault(g, int(k))
+    return out
+
+
 def resolved_goals(data: Data):
     """(goal, indicator or None, note, scale) for every goal."""
     names = [i.name for i in data.indicators]
+    by_name = {i.name: i for i in data.indicators}
+    kinds = pg_kinds(data)
     out = []
     for goal in goals_mod.GOALS:
         ind, note = goals_mod.resolve(goal, names)
+        if ind and goal.pg_kind and kinds.get(goal.group) != goal.pg_kind:
+            ind, note = (goal.indicator if goal.indicator in names else None), ""
+        if ind and by_name[ind].aggregation == "year_mean":
+            note = f"measured with the model's column {ind} (yearly mean of the monthly index)"
         scale = 1.0
         if ind:
             vals = data.values.loc[data.values["indicator"] == ind, "value"].tolist()
@@ -154,6 +174,32 @@ def resolved_goals(data: Data):
                 note = (note + "; " if note else "") + "values read as percentages (divided by 100)"
         out.append((goal, ind, note, scale))
     return out
+
+
+def _pg_target_rows(data: Data) -> List[dict]:
+    """The model's own product-group targets (pg_target_value against pg_target, December)."""
+    names = {i.name for i in data.indicators}
+    if not {"pg_target_value", "pg_target"} <= names:
+        return []
+    rows = []
+    for g, kind in sorted(pg_kinds(data).items()):
+        label = f"Product-group target ({g}): {goals_mod.PG_KINDS.get(kind, f'kind {kind}')}"
+        for scenario in data.scenarios:
+            for y in data.years:
+                est = data.estimate(scenario, g, "pg_target_value", y)
+                target = data.estimate(scenario, g, "pg_target", y)
+                if est is None or target is None:
+                    continue
+                goal = goals_mod.Goal(f"pg_target_{g}", label, "pg_target_value", g, (y,), target.mean,
+                                      "at_least", "")
+                met, met_iv, gap = goals_mod.attainment(goal, est.mean, est.low, est.high)
+                rows.append(dict(goal=goal.id, label=label, scenario=scenario, product_group=g, year=y,
+                                 indicator="pg_target_value", target=target.mean, sense="at least",
+                                 n=est.n, mean=est.mean, ci_low=est.low, ci_high=est.high, met=met,
+                                 met_whole_interval=met_iv, gap=gap, status="evaluated",
+                                 note="the model's own target path (pg_target) and indicator "
+                                      "(pg_target_value), December"))
+    return rows
 
 
 def goal_table(data: Data) -> pd.DataFrame:
@@ -182,6 +228,7 @@ def goal_table(data: Data) -> pd.DataFrame:
                 row.update(status=status, note=(goal.note if status == "evaluated" else "")
                            + (("; " + note) if note else ""))
                 rows.append(row)
+    rows += _pg_target_rows(data)
     cols = ["goal", "label", "scenario", "product_group", "year", "indicator", "target", "sense", "n",
             "mean", "ci_low", "ci_high", "met", "met_whole_interval", "gap", "status", "note"]
     return pd.DataFrame(rows, columns=cols)
@@ -201,6 +248,49 @@ def _ratio(num: Optional[Estimate], den: Optional[Estimate], what: str) -> Tuple
     return num.mean / den.mean, note
 
 
+@lru_cache(maxsize=None)
+def _adoptions(path: Path) -> List[tuple]:
+    """adoptions.csv of a run (later model versions): (month index, firm, strategy, subsidised, EUR)."""
+    out = []
+    with open(path, newline="", encoding="utf-8") as f:
+        for a in csv.DictReader(f):
+            month = int(a["month"][:4]) * 12 + int(a["month"][5:7])
+            grant = float(a["grant_eur"]) if a.get("grant_eur") not in (None, "") else 0.0
+            out.append((month, a["firm_id"], a["strategy"], a.get("subsidised") == "1", grant))
+    return out
+
+
+def _firm_deadweight(data: Data, scenario: str, ref: str, year: int):
+    """Deadweight from the runs' adoptions.csv, per seed pair: the share of the scenario's
+    subsidised adoptions (up to December of the year) that the paired no-subsidy run also makes
+    (same firm, same strategy) no later than 12 months after; and their grants in EUR. None when
+    a run has no adoptions.csv."""
+    runs_s = {r.seed: r for r in data.runset.scenarios[scenario]}
+    runs_r = {r.seed: r for r in data.runset.scenarios[ref]}
+    seeds = sorted(set(runs_s) & set(runs_r))
+    files = [(runs_s[s].path / "adoptions.csv", runs_r[s].path / "adoptions.csv") for s in seeds]
+    if not files or not all(a.is_file() and b.is_file() for a, b in files):
+        return None
+    last = year * 12 + 12
+    shares, euros = [], []
+    try:
+        for with_sub, without in files:
+            subsidised = [a for a in _adoptions(with_sub) if a[3] and a[0] <= last]
+            counterfactual: Dict[tuple, int] = {}
+            for month, firm, strategy, _, _ in _adoptions(without):
+                key = (firm, strategy)
+                counterfactual[key] = min(month, counterfactual.get(key, month))
+            dead = [a for a in subsidised if counterfactual.get((a[1], a[2]), math.inf) <= a[0] + 12]
+            if subsidised:
+                shares.append(len(dead) / len(subsidised))
+                euros.append(math.fsum(a[4] for a in dead))
+    except (OSError, KeyError, ValueError) as e:
+        raise ReportError(f"cannot read adoptions.csv for deadweight ({scenario} vs {ref}): {e}") from e
+    if not shares:
+        return None
+    return mean_interval(shares, data.level), mean_interval(euros, data.level)
+
+
 def cost_effectiveness(data: Data) -> pd.DataFrame:
     """Per scenario and report year, against the baseline and (when given) the no-subsidy run.
 
@@ -210,10 +300,11 @@ def cost_effectiveness(data: Data) -> pd.DataFrame:
     additional adoptions paired difference of strategy adoptions (sum of adopted_*);
     primary avoided     reference minus scenario cumulative primary material (t);
     EUR per ...         mean additional money / mean additional adopters (or tonnes);
-    deadweight          only against the no-subsidy run: 1 - additional adoptions / subsidy grants
-                        (cumulative), clipped to [0, 1]; the share of subsidised adoptions that
-                        the same seeds also produce without any subsidy. Deadweight EUR = that
-                        share x public money.
+    deadweight          only against the no-subsidy run. Firm level when both runs of a seed pair
+                        have adoptions.csv: the share of subsidised adoptions that the paired run
+                        also makes within 12 months, and their grants in EUR (mean over seed
+                        pairs). Otherwise aggregate: 1 - additional adoptions / subsidy grants
+                        (cumulative), clipped to [0, 1], and that share x public money.
     """
     base, nosub = data.runset.baseline, data.runset.no_subsidy
     rows = []
@@ -244,13 +335,22 @@ def cost_effectiveness(data: Data) -> pd.DataFrame:
                 notes = [n for n in (n1, n2, n3) if n]
                 if kind == "no-subsidy":
                     grants = data.estimate(scenario, NL, "subsidy_grants_cum", y)
-                    if grants is not None and grants.mean > 0 and dadopt is not None:
+                    firm_level = _firm_deadweight(data, scenario, ref, y)
+                    if firm_level is not None:
+                        share, euros = firm_level
+                        _, m, _, lo, hi = _e(share)
+                        row.update(subsidy_grants=grants.mean if grants else math.nan,
+                                   deadweight_share=m, deadweight_share_ci_low=lo,
+                                   deadweight_share_ci_high=hi, deadweight_eur=euros.mean,
+                                   deadweight_method="firm level (adoptions.csv)")
+                    elif grants is not None and grants.mean > 0 and dadopt is not None:
                         share = 1.0 - dadopt.mean / grants.mean
                         share = min(1.0, max(0.0, share))
                         row.update(subsidy_grants=grants.mean, deadweight_share=share,
-                                   deadweight_eur=share * (spent.mean if spent else math.nan))
+                                   deadweight_eur=share * (spent.mean if spent else math.nan),
+                                   deadweight_method="aggregate")
                     else:
-                        notes.append("deadweight: no subsidy grants in this scenario")
+                        notes.append("deadweight: no subsidised adoptions in this scenario")
                 row["note"] = "; ".join(notes)
                 rows.append(row)
     cols = ["scenario", "reference", "reference_kind", "year", "n_pairs"]
@@ -258,17 +358,20 @@ def cost_effectiveness(data: Data) -> pd.DataFrame:
                  "additional_adoptions", "primary_avoided_t"):
         cols += [name, f"{name}_ci_low", f"{name}_ci_high"]
     cols += ["eur_per_additional_adopter", "eur_per_additional_adoption", "eur_per_t_primary_avoided",
-             "subsidy_grants", "deadweight_share", "deadweight_eur", "note"]
+             "subsidy_grants", "deadweight_share", "deadweight_share_ci_low", "deadweight_share_ci_high",
+             "deadweight_eur", "deadweight_method", "note"]
     return pd.DataFrame(rows, columns=cols)
 
 
-SIDE_EFFECTS = ["firm_exits_cum", "capacity_lost_cum", "import_dependency", "firms_alive",
-                "eu_penalties_cum_eur"]
+SIDE_EFFECTS = ["firm_exits_cum", "capacity_lost_cum", "exits_producer_cum", "exits_refurbisher_cum",
+                "exits_recycler_cum", "capacity_lost_producer_cum", "capacity_lost_refurbisher_cum",
+                "capacity_lost_recycler_cum", "import_dependency", "crm_domestic_recycling_share",
+                "firms_alive", "eu_penalties_cum_eur", "crisis_loans_cum_eur"]
 
 
 def side_effect_indicators(data: Data) -> List[str]:
     names = [i.name for i in data.indicators]
-    extra = [n for n in names if ("crm" in n or "critical" in n)]
+    extra = [n for n in names if ("crm" in n or "critical" in n) and n not in SIDE_EFFECTS]
     return [n for n in SIDE_EFFECTS if n in names] + extra
 
 

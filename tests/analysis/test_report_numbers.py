@@ -168,6 +168,7 @@ def test_cost_effectiveness(runs, report):
             share = min(1.0, max(0.0, 1.0 - dadopt / grants))
             assert close(float(row["deadweight_share"]), share)
             assert close(float(row["deadweight_eur"]), share * spent)
+            assert row["deadweight_method"] == "aggregate"
         else:
             assert row["deadweight_share"] == ""
 
