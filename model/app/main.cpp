@@ -1,11 +1,13 @@
-// `ketensim`: the command line. Subcommands run, validate and show-config.
+// `ketensim`: the command line. Subcommands run, validate, show-config and report.
 // Exit codes: 0 success, 1 failure while running, 2 bad usage or bad config.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "model/app/report_command.hpp"
 #include "model/app/run_command.hpp"
 #include "model/engine/mpi_context.hpp"
 #include "model/io/config_loader.hpp"
@@ -27,6 +29,8 @@ std::string joined(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace ketensim;
+  // `report` runs the Python report tool and needs no MPI: hand over before MPI starts.
+  if (argc > 1 && std::string_view(argv[1]) == "report") return app::run_report(argc - 2, argv + 2);
   engine::MpiContext mpi(&argc, &argv);
   const engine::Comm world;
 
@@ -72,6 +76,13 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   show_cmd->add_option("--overlay", show_overlays, "Merge an overlay file over the scenario")
       ->allow_extra_args(false);
+
+  // Listed here for --help; main() hands `report` over to the Python tool before parsing.
+  cli.add_subcommand("report",
+                     "Compare runs and sweeps: tables, figures and report.html (ketensim report "
+                     "--help; needs Python 3 with pandas and matplotlib).")
+      ->prefix_command()
+      ->allow_extras();
 
   try {
     cli.parse(argc, argv);
