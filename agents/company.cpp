@@ -20,7 +20,8 @@ bool strategy_applies(Role role, Strategy s) {
 double strategy_npv(const StrategyEconomics& e) {
   double npv = -(1.0 - e.subsidy_rate) * e.capex;
   double discount = 1.0;
-  const int horizon = std::clamp(e.horizon_years, 0, static_cast<int>(e.expected_penalty_avoided.size()));
+  const int horizon =
+      std::clamp(e.horizon_years, 0, static_cast<int>(e.expected_penalty_avoided.size()));
   for (int t = 1; t <= horizon; ++t) {
     discount /= 1.0 + e.hurdle_rate;
     const double flow = e.revenue_change - e.cost_change - e.epr_change + e.tax_change +
@@ -32,7 +33,8 @@ double strategy_npv(const StrategyEconomics& e) {
 
 double strategy_intention(const IntentionWeights& w, double npv, double capex, double social_share,
                           double attitude, bool pledged) {
-  const double economic = capex > 0 ? std::tanh(npv / capex) : (npv > 0 ? 1.0 : (npv < 0 ? -1.0 : 0.0));
+  const double economic =
+      capex > 0 ? std::tanh(npv / capex) : (npv > 0 ? 1.0 : (npv < 0 ? -1.0 : 0.0));
   return w.economic * economic + w.social * social_share + w.attitude * attitude +
          w.chain_table * (pledged ? 1.0 : 0.0);
 }

@@ -10,11 +10,12 @@ std::vector<SubsidyDecision> allocate_subsidies(const SchemeRules& rules,
   std::vector<const SubsidyApplication*> order;
   order.reserve(applications.size());
   for (const auto& a : applications) order.push_back(&a);
-  std::sort(order.begin(), order.end(), [&](const SubsidyApplication* a, const SubsidyApplication* b) {
-    if (rules.tender && a->score != b->score) return a->score > b->score;
-    if (!rules.tender && a->arrival != b->arrival) return a->arrival < b->arrival;
-    return a->applicant < b->applicant;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](const SubsidyApplication* a, const SubsidyApplication* b) {
+              if (rules.tender && a->score != b->score) return a->score > b->score;
+              if (!rules.tender && a->arrival != b->arrival) return a->arrival < b->arrival;
+              return a->applicant < b->applicant;
+            });
   std::vector<SubsidyDecision> decisions;
   decisions.reserve(order.size());
   for (const auto* a : order) {

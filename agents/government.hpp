@@ -13,10 +13,10 @@ namespace ketensim::agents {
 
 struct SubsidyApplication {
   AgentId applicant = 0;
-  std::uint32_t arrival = 0;   // arrival time within the window (FCFS order)
-  double score = 0;            // tender score (higher first)
-  double requested_eur = 0;    // subsidy asked for (rate x eligible cost, capped)
-  std::uint32_t ref = 0;       // the applicant's reference, returned in the decision
+  std::uint32_t arrival = 0;  // arrival time within the window (FCFS order)
+  double score = 0;           // tender score (higher first)
+  double requested_eur = 0;   // subsidy asked for (rate x eligible cost, capped)
+  std::uint32_t ref = 0;      // the applicant's reference, returned in the decision
 };
 
 struct SubsidyDecision {

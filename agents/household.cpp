@@ -10,7 +10,8 @@ std::array<double, kOptions> choice_intentions(const ChoiceRule& rule, double at
                                                const ChoiceSituation& s) {
   double max_cost = 0;
   for (int k = 0; k < kOptions; ++k)
-    if (s.available[static_cast<std::size_t>(k)]) max_cost = std::max(max_cost, s.cost[static_cast<std::size_t>(k)]);
+    if (s.available[static_cast<std::size_t>(k)])
+      max_cost = std::max(max_cost, s.cost[static_cast<std::size_t>(k)]);
   std::array<double, kOptions> bi{};
   for (int k = 0; k < kOptions; ++k) {
     const auto i = static_cast<std::size_t>(k);
@@ -29,7 +30,8 @@ std::array<double, kOptions> choice_probabilities(const ChoiceRule& rule, double
   const auto bi = choice_intentions(rule, attitude, s);
   double best = -std::numeric_limits<double>::infinity();
   for (int k = 0; k < kOptions; ++k)
-    if (s.available[static_cast<std::size_t>(k)]) best = std::max(best, bi[static_cast<std::size_t>(k)]);
+    if (s.available[static_cast<std::size_t>(k)])
+      best = std::max(best, bi[static_cast<std::size_t>(k)]);
   std::array<double, kOptions> p{};
   double total = 0;
   for (int k = 0; k < kOptions; ++k) {

@@ -19,14 +19,19 @@ using engine::RandomStream;
 inline constexpr int kMaxGroups = 8;
 
 // Household purchase options (MODEL.md "Household: purchase").
-enum class Option : std::uint8_t { kNewLinear = 0, kNewCircular = 1, kSecondHand = 2, kService = 3 };
+enum class Option : std::uint8_t {
+  kNewLinear = 0,
+  kNewCircular = 1,
+  kSecondHand = 2,
+  kService = 3
+};
 inline constexpr int kOptions = 4;
 
 // The four NPCE circular strategies ("knoppen").
 enum class Strategy : std::uint8_t { kReduce = 0, kSubstitute = 1, kExtend = 2, kRecycle = 3 };
 inline constexpr int kStrategies = 4;
 inline constexpr std::array<const char*, kStrategies> kStrategyNames = {"reduce", "substitute",
-                                                                       "extend", "recycle"};
+                                                                        "extend", "recycle"};
 
 // Chain roles implemented so far.
 enum class Role : std::uint8_t { kProducer = 0, kRefurbisher = 1, kRecycler = 2 };

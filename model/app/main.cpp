@@ -34,23 +34,29 @@ int main(int argc, char** argv) {
   engine::MpiContext mpi(&argc, &argv);
   const engine::Comm world;
 
-  CLI::App cli{"KetenSim: agent-based model of the Dutch circular-economy chain tables (NPCE 2025)."};
+  CLI::App cli{
+      "KetenSim: agent-based model of the Dutch circular-economy chain tables (NPCE 2025)."};
   cli.set_version_flag("--version", io::program_version() + " (" + io::program_commit() + ")");
   cli.require_subcommand(1);
-  cli.footer("Exit codes: 0 success, 1 failure while running, 2 bad usage or bad config.\n"
-             "Run on several ranks with: mpirun -np N ketensim run CONFIG");
+  cli.footer(
+      "Exit codes: 0 success, 1 failure while running, 2 bad usage or bad config.\n"
+      "Run on several ranks with: mpirun -np N ketensim run CONFIG");
 
   app::RunOptions run;
   auto* run_cmd = cli.add_subcommand("run", "Run a scenario and write a run directory.");
-  run_cmd->add_option("config", run.config, "Scenario YAML file (e.g. configs/laptop.yaml)")->required();
+  run_cmd->add_option("config", run.config, "Scenario YAML file (e.g. configs/laptop.yaml)")
+      ->required();
   run_cmd->add_option("-o,--output", run.output,
                       "Run directory to create (default: runs/<scenario>-<UTC time>)");
   run_cmd->add_option("--seed", run.seed, "Master seed (overrides the config's seed)");
-  run_cmd->add_option("--set", run.overrides, "Override a config value: key.path=value (repeatable)")
+  run_cmd
+      ->add_option("--set", run.overrides, "Override a config value: key.path=value (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
-  run_cmd->add_option("--overlay", run.overlays,
-                      "Merge an overlay file over the scenario, e.g. configs/overlays/cheap_imports.yaml (repeatable)")
+  run_cmd
+      ->add_option("--overlay", run.overlays,
+                   "Merge an overlay file over the scenario, e.g. "
+                   "configs/overlays/cheap_imports.yaml (repeatable)")
       ->allow_extra_args(false);
   run_cmd->add_flag("--overwrite", run.overwrite, "Replace an existing run directory");
   run_cmd->add_flag("!--no-progress", run.progress, "Do not print progress");
@@ -64,13 +70,15 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("configs", validate_files, "Scenario YAML files")->required();
   validate_cmd->add_option("--set", validate_overrides, "Override a config value: key.path=value")
       ->allow_extra_args(false);
-  validate_cmd->add_option("--overlay", validate_overlays, "Merge an overlay file over each scenario")
+  validate_cmd
+      ->add_option("--overlay", validate_overlays, "Merge an overlay file over each scenario")
       ->allow_extra_args(false);
 
   std::string show_file;
   std::vector<std::string> show_overrides;
   std::vector<std::string> show_overlays;
-  auto* show_cmd = cli.add_subcommand("show-config", "Print the fully resolved scenario, defaults included.");
+  auto* show_cmd =
+      cli.add_subcommand("show-config", "Print the fully resolved scenario, defaults included.");
   show_cmd->add_option("config", show_file, "Scenario YAML file")->required();
   show_cmd->add_option("--set", show_overrides, "Override a config value: key.path=value")
       ->allow_extra_args(false);

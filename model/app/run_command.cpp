@@ -66,7 +66,8 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
   try {
     params = world::resolve(scenario);
   } catch (const std::exception& e) {
-    if (comm.is_root()) std::fprintf(stderr, "ketensim: error: %s: %s\n", options.config.c_str(), e.what());
+    if (comm.is_root())
+      std::fprintf(stderr, "ketensim: error: %s: %s\n", options.config.c_str(), e.what());
     return kExitBadInput;
   }
 
@@ -89,17 +90,18 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
   const fs::path run_dir = message;
 
   io::setup_logging(run_dir / "logs", comm.rank(), options.log_level);
-  io::RunInfo info{options.config, io::to_yaml(scenario), scenario_json(scenario), scenario.seed(),
-                   comm.size(), options.command_line};
+  io::RunInfo info{options.config,  io::to_yaml(scenario), scenario_json(scenario),
+                   scenario.seed(), comm.size(),           options.command_line};
   io::RunDirectory dir(run_dir, info);
   try {
     if (comm.is_root()) dir.start();
-    spdlog::info("scenario '{}' seed {} on {} rank(s), output {}", params.name, params.seed, comm.size(),
-                 run_dir.string());
+    spdlog::info("scenario '{}' seed {} on {} rank(s), output {}", params.name, params.seed,
+                 comm.size(), run_dir.string());
     const auto t_setup = std::chrono::steady_clock::now();
     world::Simulation sim(params, comm);
     sim.setup();
-    const double setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_setup).count();
+    const double setup_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_setup).count();
     spdlog::info("set-up {:.3f} s: {} households, {} companies on this rank", setup_seconds,
                  sim.local_households(), sim.local_companies());
 
@@ -111,17 +113,22 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
       const std::string month = sim.calendar().at(t).to_string();
       if (comm.is_root()) {
         const auto t0 = std::chrono::steady_clock::now();
-        dir.append_timeseries(header, world::timeseries_rows(month, sim.group_ids(), sim.indicators()));
+        dir.append_timeseries(header,
+                              world::timeseries_rows(month, sim.group_ids(), sim.indicators()));
         dir.append_csv("adoptions.csv", world::Simulation::adoptions_header(), sim.adoption_rows());
-        dir.append_csv("subsidy_decisions.csv", world::Simulation::decisions_header(), sim.decision_rows());
-        output_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        dir.append_csv("subsidy_decisions.csv", world::Simulation::decisions_header(),
+                       sim.decision_rows());
+        output_seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       }
       progress.update(static_cast<int>(t) + 1, month);
     }
     progress.finish();
 
-    std::vector<std::pair<std::string, double>> phases{{"setup", comm.allreduce_max(setup_seconds)}};
-    for (const auto& p : sim.scheduler().timings()) phases.emplace_back(p.name, comm.allreduce_max(p.seconds));
+    std::vector<std::pair<std::string, double>> phases{
+        {"setup", comm.allreduce_max(setup_seconds)}};
+    for (const auto& p : sim.scheduler().timings())
+      phases.emplace_back(p.name, comm.allreduce_max(p.seconds));
     phases.emplace_back("output", output_seconds);
     if (comm.is_root()) {
       dir.complete(phases, static_cast<int>(sim.ticks()));

@@ -64,8 +64,8 @@ class Fixed {
   std::string to_string() const {
     const bool negative = raw_ < 0;
     // Magnitude as unsigned, valid for INT64_MIN too.
-    const std::uint64_t mag = negative ? ~static_cast<std::uint64_t>(raw_) + 1u
-                                       : static_cast<std::uint64_t>(raw_);
+    const std::uint64_t mag =
+        negative ? ~static_cast<std::uint64_t>(raw_) + 1u : static_cast<std::uint64_t>(raw_);
     const auto scale = static_cast<std::uint64_t>(Scale);
     char buf[48];
     int digits = 0;

@@ -13,7 +13,8 @@ void PhaseScheduler::run_tick(Tick tick) {
   for (std::size_t i = 0; i < phases_.size(); ++i) {
     const auto t0 = std::chrono::steady_clock::now();
     phases_[i](tick);
-    timings_[i].seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    timings_[i].seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 }
 

@@ -29,9 +29,12 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     throw RunDirError("cannot flush " + tmp.string() + ": " + std::strerror(errno));
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) throw RunDirError("cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
+  if (ec)
+    throw RunDirError("cannot rename " + tmp.string() + " to " + path.string() + ": " +
+                      ec.message());
   // Make the rename itself durable.
-  const int dir = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  const int dir =
+      ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
   if (dir >= 0) {
     ::fsync(dir);
     ::close(dir);

@@ -24,11 +24,12 @@ void Progress::update(int ticks_done, const std::string& month) {
   if (terminal_) {
     if (ticks_done < total_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
     last_draw_ = now;
-    std::fprintf(stderr, "\r  month %s  %5.1f %%  elapsed %6.1f s  ETA %6.1f s ", month.c_str(), percent,
-                 elapsed, eta);
+    std::fprintf(stderr, "\r  month %s  %5.1f %%  elapsed %6.1f s  ETA %6.1f s ", month.c_str(),
+                 percent, elapsed, eta);
     std::fflush(stderr);
   } else if (percent + 1e-9 >= next_report_) {
-    spdlog::info("progress: month {} ({:.0f} %), elapsed {:.1f} s, ETA {:.1f} s", month, percent, elapsed, eta);
+    spdlog::info("progress: month {} ({:.0f} %), elapsed {:.1f} s, ETA {:.1f} s", month, percent,
+                 elapsed, eta);
     while (next_report_ <= percent + 1e-9) next_report_ += step_;
   }
 }

@@ -24,14 +24,18 @@ std::string price(double value) {
 }
 
 // Exact decimal of a milli-scaled integer.
-std::string milli(std::int64_t raw) { return engine::Fixed<struct MilliTag, 1000>::from_raw(raw).to_string(); }
+std::string milli(std::int64_t raw) {
+  return engine::Fixed<struct MilliTag, 1000>::from_raw(raw).to_string();
+}
 // Grams to tonnes, exact.
-std::string tonnes(std::int64_t grams) { return engine::Fixed<struct GramTag, 1000000>::from_raw(grams).to_string(); }
+std::string tonnes(std::int64_t grams) {
+  return engine::Fixed<struct GramTag, 1000000>::from_raw(grams).to_string();
+}
 
 struct RowContext {
   const GroupPrices* prices = nullptr;  // null for the national row
   std::int64_t material_2016 = 0, primary_abiotic_2016 = 0;
-  bool crm = false;        // has critical raw materials (NL: any group)
+  bool crm = false;  // has critical raw materials (NL: any group)
   std::int64_t crm_recyclate = 0, crm_material = 0;
   int target_kind = 0;
   double target = 0;
@@ -48,15 +52,22 @@ std::string fixed6(double v) {
 void append_row(std::string& out, const std::string& month, const std::string& group, const Row& r,
                 const RowContext& x) {
   const bool national = x.prices == nullptr;
-  const std::int64_t purchases = r[kPurchasesLinear] + r[kPurchasesCircular] +
-                                 r[kPurchasesSecondHand] + r[kPurchasesService];
+  const std::int64_t purchases =
+      r[kPurchasesLinear] + r[kPurchasesCircular] + r[kPurchasesSecondHand] + r[kPurchasesService];
   const std::int64_t primary_abiotic = r[kPrimaryUse] - r[kBioBased];
   std::string target_value;
   switch (x.target_kind) {
-    case 1: target_value = ratio(r[kReused] + r[kCollected], r[kEndOfLife]); break;
-    case 2: target_value = ratio(r[kCollected], r[kEndOfLife]); break;
-    case 3: target_value = ratio(r[kSecondaryUse], r[kMaterialUse]); break;
-    default: break;
+    case 1:
+      target_value = ratio(r[kReused] + r[kCollected], r[kEndOfLife]);
+      break;
+    case 2:
+      target_value = ratio(r[kCollected], r[kEndOfLife]);
+      break;
+    case 3:
+      target_value = ratio(r[kSecondaryUse], r[kMaterialUse]);
+      break;
+    default:
+      break;
   }
   const std::vector<std::string> cells = {
       month,
@@ -163,7 +174,8 @@ std::string timeseries_rows(const std::string& month, const std::vector<std::str
     x.target_kind = ref.target_kind;
     x.target = g < m.targets.size() ? m.targets[g] : 0.0;
     append_row(out, month, group_ids[g], row, x);
-    for (int k = 0; k < kMetricCount; ++k) total[static_cast<std::size_t>(k)] += row[static_cast<std::size_t>(k)];
+    for (int k = 0; k < kMetricCount; ++k)
+      total[static_cast<std::size_t>(k)] += row[static_cast<std::size_t>(k)];
     national.material_2016 += ref.material_2016_g;
     national.primary_abiotic_2016 += ref.primary_abiotic_2016_g;
     if (ref.critical) {

@@ -41,19 +41,19 @@ enum Metric : int {
   kPenalties,         // milli-euro
   kEntries,
   kExits,
-  kCapacityLost,  // milli-weight
-  kCash,          // milli-euro, alive firms
-  kRepairs,       // milli-units repaired instead of replaced
-  kReused,        // grams resold or donated
-  kResidual,      // grams in residual waste
-  kBioBased,      // grams of bio-based primary material
-  kWasteTax,      // milli-euro waste tax on residual waste
-  kEprFees,       // milli-euro
-  kLevy,          // milli-euro national plastic levy
-  kProcurement,   // milli-euro public purchases
-  kChainProjects, // chain-project applications
-  kCrisisLoans,   // milli-euro
-  kExitsProducer, // + role index
+  kCapacityLost,   // milli-weight
+  kCash,           // milli-euro, alive firms
+  kRepairs,        // milli-units repaired instead of replaced
+  kReused,         // grams resold or donated
+  kResidual,       // grams in residual waste
+  kBioBased,       // grams of bio-based primary material
+  kWasteTax,       // milli-euro waste tax on residual waste
+  kEprFees,        // milli-euro
+  kLevy,           // milli-euro national plastic levy
+  kProcurement,    // milli-euro public purchases
+  kChainProjects,  // chain-project applications
+  kCrisisLoans,    // milli-euro
+  kExitsProducer,  // + role index
   kExitsRefurbisher,
   kExitsRecycler,
   kCapacityLostProducer,  // milli-weight, + role index

@@ -64,9 +64,9 @@ struct ProjectMsg {
 
 // Household -> ranks holding it as a ghost neighbour: its new last choice.
 struct GhostMsg {
-  AgentId receiver;  // the household whose ghost copy changes
-  AgentId sender;    // same household
-  std::uint32_t seq; // product-group index
+  AgentId receiver;   // the household whose ghost copy changes
+  AgentId sender;     // same household
+  std::uint32_t seq;  // product-group index
   std::uint8_t choice;
   std::uint8_t eol;
 };

@@ -86,7 +86,8 @@ void resolve_groups(const config::Scenario& sc, Params& p) {
     g.target_kind = static_cast<int>(pg.target().kind());
     for (const auto& ya : pg.target().path()) g.target.emplace_back(ya.year(), ya.amount_eur());
     std::sort(g.target.begin(), g.target.end());
-    for (const auto& lg : sc.taxes().plastic_levy_groups()) g.plastic_levy = g.plastic_levy || lg == pg.id();
+    for (const auto& lg : sc.taxes().plastic_levy_groups())
+      g.plastic_levy = g.plastic_levy || lg == pg.id();
     p.groups.push_back(g);
   }
 }
@@ -129,7 +130,8 @@ void resolve_companies(const config::Companies& c, Params& p) {
 }
 
 void resolve_policy(const config::Scenario& sc, Params& p) {
-  for (const auto& ya : sc.government().envelope()) p.envelope.emplace_back(ya.year(), ya.amount_eur());
+  for (const auto& ya : sc.government().envelope())
+    p.envelope.emplace_back(ya.year(), ya.amount_eur());
   std::sort(p.envelope.begin(), p.envelope.end());
   p.programme_share = sc.government().programme_share();
   for (const auto& s : sc.government().schemes()) {
@@ -201,15 +203,20 @@ Params resolve(const config::Scenario& sc) {
   p.global_mixing = h.network().mixing() == config::GLOBAL;
   p.degree = h.network().degree();
   p.rewiring = h.network().rewiring();
-  p.purchase = {h.purchase().w_attitude(), h.purchase().w_social(), h.purchase().w_pbc(),
-                h.logit_temperature(),     h.default_bonus(),       static_cast<std::uint8_t>(h.default_option()),
+  p.purchase = {h.purchase().w_attitude(),
+                h.purchase().w_social(),
+                h.purchase().w_pbc(),
+                h.logit_temperature(),
+                h.default_bonus(),
+                static_cast<std::uint8_t>(h.default_option()),
                 h.habit()};
   p.attitude_mean = h.attitude_mean();
   p.attitude_sd = h.attitude_sd();
   p.initial_second_hand = h.initial_second_hand_share();
   p.initial_service = h.initial_service_share();
   const config::Tpb eol = h.has_end_of_life() ? h.end_of_life() : default_eol_weights();
-  p.end_of_life = {eol.w_attitude(), eol.w_social(), eol.w_pbc(), h.logit_temperature(), 0.0, 0, h.habit()};
+  p.end_of_life = {eol.w_attitude(), eol.w_social(), eol.w_pbc(), h.logit_temperature(), 0.0, 0,
+                   h.habit()};
   p.eol_attitude_mean = h.eol_attitude_mean();
   p.eol_attitude_sd = h.eol_attitude_sd();
   p.repair_cost_share = h.repair_cost_share();

@@ -40,8 +40,8 @@ struct GroupParams {
   double use_vs_2016 = 0.98;
   double public_share = 0.05;
   double virgin_co2 = 2.0;
-  int target_kind = 0;                           // config::TargetKind
-  std::vector<std::pair<int, double>> target;   // (year, value), sorted
+  int target_kind = 0;                         // config::TargetKind
+  std::vector<std::pair<int, double>> target;  // (year, value), sorted
   bool plastic_levy = false;
 
   double target_for(int year) const;  // linear between path points, flat outside
@@ -62,8 +62,8 @@ struct SchemeParams {
   double budget_share = 0.15;
   int first_year = 2025, last_year = 2025;
   int window_start = 1, window_end = 4;
-  std::uint32_t group_mask = 0;     // bit g: eligible group (all bits when none listed)
-  std::uint8_t strategy_mask = 0;   // bit s: eligible strategy
+  std::uint32_t group_mask = 0;    // bit g: eligible group (all bits when none listed)
+  std::uint8_t strategy_mask = 0;  // bit s: eligible strategy
   bool tender = false;
   bool chain_projects = false;
 };

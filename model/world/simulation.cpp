@@ -30,12 +30,19 @@ engine::Purpose per_group(engine::Purpose base, int group) {
   return static_cast<engine::Purpose>(base * 16 + group);
 }
 
-std::int64_t grams(double kg) { return std::llround(kg * 1000.0); }
-std::int64_t milli(double x) { return std::llround(x * 1000.0); }
-std::size_t idx(int i) { return static_cast<std::size_t>(i); }
+std::int64_t grams(double kg) {
+  return std::llround(kg * 1000.0);
+}
+std::int64_t milli(double x) {
+  return std::llround(x * 1000.0);
+}
+std::size_t idx(int i) {
+  return static_cast<std::size_t>(i);
+}
 
 std::vector<engine::IdSegment> segments(const IdLayout& ids, double company_weight) {
-  return {{0, ids.households_begin, company_weight}, {ids.households_begin, ids.households_end, 1.0}};
+  return {{0, ids.households_begin, company_weight},
+          {ids.households_begin, ids.households_end, 1.0}};
 }
 
 // Compact offer published to every rank in the offers phase.
@@ -52,9 +59,11 @@ Household make_household(const Params& p, AgentId id, std::uint64_t index) {
   Household h;
   RandomStream rs(p.seed, id, 0, agents::purpose::kHouseholdInit);
   h.attitude = static_cast<float>(rs.truncated_normal(p.attitude_mean, p.attitude_sd, 0.0, 1.0));
-  h.eol_attitude = static_cast<float>(rs.truncated_normal(p.eol_attitude_mean, p.eol_attitude_sd, 0.0, 1.0));
+  h.eol_attitude =
+      static_cast<float>(rs.truncated_normal(p.eol_attitude_mean, p.eol_attitude_sd, 0.0, 1.0));
   // Municipalities are contiguous blocks of the id range, so ring neighbours share one.
-  h.municipality = static_cast<std::uint16_t>(index * p.municipalities / std::max<std::uint64_t>(p.households, 1));
+  h.municipality = static_cast<std::uint16_t>(index * p.municipalities /
+                                              std::max<std::uint64_t>(p.households, 1));
   h.income_class = static_cast<std::uint8_t>(rs.below(3));
   h.due_tick.fill(Household::kNoEvent);
   for (std::size_t g = 0; g < p.groups.size(); ++g) {
@@ -68,8 +77,9 @@ Household make_household(const Params& p, AgentId id, std::uint64_t index) {
       o = Option::kNewCircular;
     }
     h.last_choice[g] = static_cast<std::uint8_t>(o);
-    h.last_eol[g] = static_cast<std::uint8_t>(rs.uniform() < p.initial_collection ? agents::EolOption::kCollect
-                                                                                   : agents::EolOption::kResidual);
+    h.last_eol[g] = static_cast<std::uint8_t>(rs.uniform() < p.initial_collection
+                                                  ? agents::EolOption::kCollect
+                                                  : agents::EolOption::kResidual);
   }
   return h;
 }
@@ -123,7 +133,9 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
 
 Simulation::~Simulation() = default;
 
-void Simulation::run_tick(Tick t) { scheduler_.run_tick(t); }
+void Simulation::run_tick(Tick t) {
+  scheduler_.run_tick(t);
+}
 
 std::uint64_t Simulation::messages_sent() const {
   return orders_.stats().messages_sent + applications_.stats().messages_sent +
@@ -141,7 +153,8 @@ void Simulation::setup() {
 
   owns_government_ = partition_.owner(ids_.government) == rank;
   for (std::size_t g = 0; g < groups; ++g)
-    if (partition_.owner(ids_.chain_table(static_cast<int>(g))) == rank) owned_tables_.push_back(static_cast<int>(g));
+    if (partition_.owner(ids_.chain_table(static_cast<int>(g))) == rank)
+      owned_tables_.push_back(static_cast<int>(g));
 
   prices_.resize(groups);
   for (std::size_t g = 0; g < groups; ++g)
@@ -169,7 +182,8 @@ void Simulation::setup() {
   density0_.resize(params_.municipalities);
   for (std::uint32_t m = 0; m < params_.municipalities; ++m) {
     RandomStream rs(params_.seed, m, 0, agents::purpose::kMunicipality);
-    density0_[m] = static_cast<float>(rs.truncated_normal(params_.density_mean, params_.density_sd, 0.0, 1.0));
+    density0_[m] =
+        static_cast<float>(rs.truncated_normal(params_.density_mean, params_.density_sd, 0.0, 1.0));
   }
   // 2016 reference material use per group (raw-material indices).
   indicators_.refs.assign(groups, {});
@@ -179,8 +193,10 @@ void Simulation::setup() {
                                gp.units_per_purchase / gp.mean_lifetime_months;
     const double new_share = 1.0 - params_.initial_second_hand - params_.initial_service;
     // New products bought by households plus public buyers' demand on top.
-    const double kg_2016 = units_month * (new_share + gp.public_share) * gp.unit_mass_kg / gp.use_vs_2016;
-    indicators_.refs[g] = {grams(kg_2016), grams(kg_2016 * (1.0 - gp.initial_rc) * (1.0 - gp.bio_share)),
+    const double kg_2016 =
+        units_month * (new_share + gp.public_share) * gp.unit_mass_kg / gp.use_vs_2016;
+    indicators_.refs[g] = {grams(kg_2016),
+                           grams(kg_2016 * (1.0 - gp.initial_rc) * (1.0 - gp.bio_share)),
                            gp.critical, gp.target_kind};
   }
 
@@ -188,7 +204,8 @@ void Simulation::setup() {
   first_company_ = std::max(first, ids_.companies_begin);
   const AgentId company_end = std::min(end, ids_.households_begin);
   for (AgentId id = first_company_; id < company_end; ++id) {
-    const auto it = std::upper_bound(ids_.group_companies_begin.begin(), ids_.group_companies_begin.end(), id);
+    const auto it =
+        std::upper_bound(ids_.group_companies_begin.begin(), ids_.group_companies_begin.end(), id);
     const int g = static_cast<int>(it - ids_.group_companies_begin.begin()) - 1;
     const auto& gp = params_.groups[idx(g)];
     const AgentId offset = id - ids_.group_companies_begin[idx(g)];
@@ -237,11 +254,14 @@ void Simulation::init_company(Company& c, AgentId id, int group, Role role, Tick
   c.alive = true;
   c.ever_alive = true;
   c.size = rs.uniform() < gp.large_share ? agents::SizeClass::kLarge : agents::SizeClass::kSme;
-  c.capacity_weight = static_cast<float>(c.size == agents::SizeClass::kLarge ? p.large_capacity_factor : 1.0);
+  c.capacity_weight =
+      static_cast<float>(c.size == agents::SizeClass::kLarge ? p.large_capacity_factor : 1.0);
   const double sd = p.cost_dispersion;
   c.efficiency = static_cast<float>(std::exp(sd * rs.normal() - 0.5 * sd * sd));
-  c.attitude = static_cast<float>(rs.truncated_normal(p.firm_attitude_mean, p.firm_attitude_sd, 0.0, 1.0));
-  c.threshold = static_cast<float>(std::clamp(rs.normal(p.threshold_mean, p.threshold_sd), 0.0, 1.0));
+  c.attitude =
+      static_cast<float>(rs.truncated_normal(p.firm_attitude_mean, p.firm_attitude_sd, 0.0, 1.0));
+  c.threshold =
+      static_cast<float>(std::clamp(rs.normal(p.threshold_mean, p.threshold_sd), 0.0, 1.0));
   c.review_month = static_cast<std::uint8_t>(1 + rs.below(12));
   c.belief = static_cast<float>(rs.truncated_normal(1.0, p.belief_sd, 0.0, 3.0));
   c.best_intention = -1;
@@ -336,7 +356,8 @@ void Simulation::build_network() {
     return;
   }
   std::uint32_t half = std::max<std::uint32_t>(1, params_.degree / 2);
-  half = static_cast<std::uint32_t>(std::min<std::uint64_t>(half, (n - 1) / 2 == 0 ? 1 : (n - 1) / 2));
+  half =
+      static_cast<std::uint32_t>(std::min<std::uint64_t>(half, (n - 1) / 2 == 0 ? 1 : (n - 1) / 2));
   // Watts-Strogatz ring (k/2 each side), each edge rewired with probability beta.
   std::vector<std::uint64_t> neighbour_index;  // global household index per edge
   neighbour_index.reserve(local_n * half * 2);
@@ -358,7 +379,8 @@ void Simulation::build_network() {
   }
   // Remote neighbours become ghost slots.
   for (const auto t : neighbour_index)
-    if (t < first_index || t >= first_index + local_n) ghost_ids_.push_back(ids_.households_begin + t);
+    if (t < first_index || t >= first_index + local_n)
+      ghost_ids_.push_back(ids_.households_begin + t);
   std::sort(ghost_ids_.begin(), ghost_ids_.end());
   ghost_ids_.erase(std::unique(ghost_ids_.begin(), ghost_ids_.end()), ghost_ids_.end());
   edges_.resize(neighbour_index.size());
@@ -367,7 +389,8 @@ void Simulation::build_network() {
     if (t >= first_index && t < first_index + local_n) {
       edges_[e] = static_cast<std::uint32_t>(t - first_index);
     } else {
-      const auto it = std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), ids_.households_begin + t);
+      const auto it =
+          std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), ids_.households_begin + t);
       edges_[e] = kGhostBit | static_cast<std::uint32_t>(it - ghost_ids_.begin());
     }
   }
@@ -376,7 +399,8 @@ void Simulation::build_network() {
   ghost_choice_.assign(ghost_ids_.size() * groups, 0);
   ghost_eol_.assign(ghost_ids_.size() * groups, 0);
   for (std::size_t s = 0; s < ghost_ids_.size(); ++s) {
-    const Household h = make_household(params_, ghost_ids_[s], ghost_ids_[s] - ids_.households_begin);
+    const Household h =
+        make_household(params_, ghost_ids_[s], ghost_ids_[s] - ids_.households_begin);
     for (std::size_t g = 0; g < groups; ++g) {
       ghost_choice_[s * groups + g] = h.last_choice[g];
       ghost_eol_[s * groups + g] = h.last_eol[g];
@@ -385,22 +409,26 @@ void Simulation::build_network() {
   // Tell owners who holds ghosts of their households.
   engine::Exchange<SubscribeMsg> subscriptions(comm_, partition_);
   for (std::size_t s = 0; s < ghost_ids_.size(); ++s)
-    subscriptions.post({ghost_ids_[s], static_cast<AgentId>(comm_.rank()), static_cast<std::uint32_t>(s)});
+    subscriptions.post(
+        {ghost_ids_[s], static_cast<AgentId>(comm_.rank()), static_cast<std::uint32_t>(s)});
   const auto inbox = subscriptions.exchange();
   subscriber_begin_.assign(local_n + 1, 0);
-  for (const auto& m : inbox) ++subscriber_begin_[static_cast<std::size_t>(m.receiver - first_household_) + 1];
+  for (const auto& m : inbox)
+    ++subscriber_begin_[static_cast<std::size_t>(m.receiver - first_household_) + 1];
   for (std::size_t i = 0; i < local_n; ++i) subscriber_begin_[i + 1] += subscriber_begin_[i];
   subscribers_.resize(inbox.size());
   std::vector<std::uint32_t> fill(subscriber_begin_.begin(), subscriber_begin_.end() - 1);
   for (const auto& m : inbox)
-    subscribers_[fill[static_cast<std::size_t>(m.receiver - first_household_)]++] = static_cast<std::int32_t>(m.sender);
+    subscribers_[fill[static_cast<std::size_t>(m.receiver - first_household_)]++] =
+        static_cast<std::int32_t>(m.sender);
 }
 
 // ---------------------------------------------------------------- helpers ---
 
 void Simulation::adopt(Company& c, int s, double own_investment, double grant) {
-  adoption_events_.push_back({c.id, current_tick_, static_cast<std::uint8_t>(s), static_cast<std::uint8_t>(grant > 0),
-                              static_cast<std::uint8_t>(c.group), static_cast<std::uint8_t>(c.role), grant});
+  adoption_events_.push_back(
+      {c.id, current_tick_, static_cast<std::uint8_t>(s), static_cast<std::uint8_t>(grant > 0),
+       static_cast<std::uint8_t>(c.group), static_cast<std::uint8_t>(c.role), grant});
   c.adopt(static_cast<Strategy>(s));
   c.cash -= Euro::from_double(own_investment);
   c.recycled_content = std::min(1.0, c.recycled_content + params_.strategies[idx(s)].rc_gain);
@@ -439,12 +467,14 @@ double Simulation::unit_cost(const Company& c, int option) const {
       adoption_premium += params_.strategies[idx(s)].unit_cost_change * learning_factor(c.group, s);
   const double base = gp.price_eur * gp.price_factor[idx(option)] / (1.0 + params_.markup);
   if (c.role != Role::kProducer) return base * c.efficiency * adoption_premium;
-  const double material0 = gp.unit_mass_kg / 1000.0 *
-                           ((1.0 - gp.initial_rc) * gp.virgin_price0 + gp.initial_rc * gp.recyclate_price0);
+  const double material0 =
+      gp.unit_mass_kg / 1000.0 *
+      ((1.0 - gp.initial_rc) * gp.virgin_price0 + gp.initial_rc * gp.recyclate_price0);
   // EPR fees in force at the start are part of the calibrated cost base (prices include them).
   const bool epr0 = gp.epr && gp.epr_start_year <= calendar_.start().year;
   const double epr_fee0 = epr0 ? gp.unit_mass_kg * gp.epr_fee_per_kg : 0.0;
-  const double other = std::max(0.1 * base, gp.price_eur / (1.0 + params_.markup) - material0 - epr_fee0);
+  const double other =
+      std::max(0.1 * base, gp.price_eur / (1.0 + params_.markup) - material0 - epr_fee0);
   const double kg = firm_material_kg_per_unit(c);
   const double rc = c.recycled_content;
   return other * c.efficiency * adoption_premium +
@@ -455,7 +485,8 @@ int Simulation::open_scheme(int group, int strategy, bool chain_project) const {
   for (std::size_t k = 0; k < params_.schemes.size(); ++k) {
     const auto& s = params_.schemes[k];
     if (s.chain_projects != chain_project) continue;
-    if (current_year_ < s.first_year || current_year_ > std::max(s.last_year, reopen_until_year_)) continue;
+    if (current_year_ < s.first_year || current_year_ > std::max(s.last_year, reopen_until_year_))
+      continue;
     if (current_month_ < s.window_start || current_month_ > s.window_end) continue;
     if (!((s.group_mask >> group) & 1u)) continue;
     if (strategy >= 0 && !((s.strategy_mask >> strategy) & 1u)) continue;
@@ -483,18 +514,22 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
   // dR: buyers of the circular offer (the share already choosing it nationally last
   // month plus the expected extra demand) pay the premium; circular procurement adds
   // guaranteed public demand, valued more the higher the circularity weight.
-  const bool becomes_circular = c.role != Role::kRecycler && !c.circular_offer() &&
-                                (c.role == Role::kRefurbisher || s != static_cast<int>(Strategy::kExtend));
+  const bool becomes_circular =
+      c.role != Role::kRecycler && !c.circular_offer() &&
+      (c.role == Role::kRefurbisher || s != static_cast<int>(Strategy::kExtend));
   if (becomes_circular) {
     const auto& counts = choice_counts_[c.group];
     const std::int64_t total = counts[0] + counts[1] + counts[2] + counts[3];
     const auto offer = c.role == Role::kRefurbisher ? Option::kService : Option::kNewCircular;
-    const double observed =
-        total > 0 ? static_cast<double>(counts[static_cast<std::size_t>(offer)]) / static_cast<double>(total) : 0.0;
-    e.revenue_change = revenue_year * params_.circular_premium * (params_.circular_demand_share + observed);
+    const double observed = total > 0
+                                ? static_cast<double>(counts[static_cast<std::size_t>(offer)]) /
+                                      static_cast<double>(total)
+                                : 0.0;
+    e.revenue_change =
+        revenue_year * params_.circular_premium * (params_.circular_demand_share + observed);
     if (c.role == Role::kProducer)
-      e.revenue_change += revenue_year * gp.public_share * procurement_circular_ * (1.0 + params_.circularity_weight) *
-                          params_.circular_premium;
+      e.revenue_change += revenue_year * gp.public_share * procurement_circular_ *
+                          (1.0 + params_.circularity_weight) * params_.circular_premium;
   }
   e.cost_change = cost_year * sp.unit_cost_change * learning_factor(c.group, s);
   if (c.role != Role::kProducer) return e;
@@ -511,21 +546,28 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
   // discount and avoids the malus, reduce lowers the mass placed on the market.
   if (env.epr) {
     const bool dfr_now = c.has(Strategy::kSubstitute) || c.has(Strategy::kRecycle);
-    const bool dfr_after = dfr_now || s == static_cast<int>(Strategy::kSubstitute) || s == static_cast<int>(Strategy::kRecycle);
+    const bool dfr_after = dfr_now || s == static_cast<int>(Strategy::kSubstitute) ||
+                           s == static_cast<int>(Strategy::kRecycle);
     const double fee_kg = gp.epr_fee_per_kg;
-    auto fee = [&](bool dfr) { return fee_kg * (dfr ? 1.0 - gp.epr_discount : 1.0 + gp.epr_malus); };
-    e.epr_change = tonnes_year * 1000.0 * ((1.0 + sp.material_change) * fee(dfr_after) - fee(dfr_now));
+    auto fee = [&](bool dfr) {
+      return fee_kg * (dfr ? 1.0 - gp.epr_discount : 1.0 + gp.epr_malus);
+    };
+    e.epr_change =
+        tonnes_year * 1000.0 * ((1.0 + sp.material_change) * fee(dfr_after) - fee(dfr_now));
   }
   // dTax: a national levy on virgin polymer saves on the virgin tonnes avoided.
-  if (gp.plastic_levy && params_.plastic_levy > 0) e.tax_change = virgin_saved * params_.plastic_levy;
+  if (gp.plastic_levy && params_.plastic_levy > 0)
+    e.tax_change = virgin_saved * params_.plastic_levy;
   // Expected EU penalties avoided, weighted by the firm's belief P_reg that a rule is enforced.
   for (const auto& rule : params_.rules) {
     if (rule.group != c.group || current_year_ < rule.announce_year) continue;
     for (int t = 1; t <= e.horizon_years; ++t) {
-      const double p_reg = std::min(1.0, rule.enforcement(current_year_ + t) * c.belief * belief_multiplier_);
+      const double p_reg =
+          std::min(1.0, rule.enforcement(current_year_ + t) * c.belief * belief_multiplier_);
       double avoided = 0;
       if (rule.kind == 1) {  // ecodesign: the linear design costs more
-        if (s == static_cast<int>(Strategy::kReduce) && !c.has(Strategy::kReduce)) avoided = rule.cost_increase * cost_year;
+        if (s == static_cast<int>(Strategy::kReduce) && !c.has(Strategy::kReduce))
+          avoided = rule.cost_increase * cost_year;
       } else if (gain > 0) {  // recycled-content floors
         const double before = std::max(0.0, rule.min_rc - rc);
         const double after = std::max(0.0, rule.min_rc - rc - gain);
@@ -537,14 +579,16 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
   return e;
 }
 
-std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t local, int group, bool eol) const {
+std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t local, int group,
+                                                               bool eol) const {
   std::array<double, kOpt> share{};
   if (params_.global_mixing) {
     const auto& counts = eol ? eol_counts_[idx(group)] : choice_counts_[idx(group)];
     std::int64_t total = 0;
     for (auto x : counts) total += x;
     if (total > 0)
-      for (int k = 0; k < kOpt; ++k) share[idx(k)] = static_cast<double>(counts[idx(k)]) / static_cast<double>(total);
+      for (int k = 0; k < kOpt; ++k)
+        share[idx(k)] = static_cast<double>(counts[idx(k)]) / static_cast<double>(total);
     return share;
   }
   const std::size_t groups = params_.groups.size();
@@ -592,7 +636,8 @@ void Simulation::phase_environment(Tick t) {
     }
     // Virgin price: path with drift, shocks, and the ETS price rise passed on per tonne of CO2.
     prices_[g].virgin_eur_t =
-        gp.virgin_price0 * std::pow(1.0 + gp.virgin_drift, years) * env.virgin_factor + ets_rise * gp.virgin_co2;
+        gp.virgin_price0 * std::pow(1.0 + gp.virgin_drift, years) * env.virgin_factor +
+        ets_rise * gp.virgin_co2;
     env.epr = gp.epr && ym.year >= gp.epr_start_year;
     env.levy = gp.plastic_levy && params_.plastic_levy > 0 && ym.year >= params_.plastic_levy_start;
     env.import_share = std::min(1.0, gp.import_share * env.import_factor *
@@ -604,18 +649,23 @@ void Simulation::phase_environment(Tick t) {
     if (rule.kind == 2 && rule.enforcement(ym.year) > 0)
       procurement_circular_ = std::max(procurement_circular_, rule.procurement_share);
   // Residual-waste charge per tonne passed on to households (waste tax + incineration CO2 levy).
-  const double co2_levy = ym.year >= 2030 ? params_.co2_levy_2030
-                                          : params_.co2_levy_start + (params_.co2_levy_2030 - params_.co2_levy_start) *
-                                                                         std::clamp(years / std::max(1.0, 2030.0 - calendar_.start().year), 0.0, 1.0);
+  const double co2_levy =
+      ym.year >= 2030
+          ? params_.co2_levy_2030
+          : params_.co2_levy_start +
+                (params_.co2_levy_2030 - params_.co2_levy_start) *
+                    std::clamp(years / std::max(1.0, 2030.0 - calendar_.start().year), 0.0, 1.0);
   waste_tax_eur_t_ = params_.waste_tax * std::pow(1.0 + params_.waste_tax_index, years);
-  residual_charge_eur_t_ = (waste_tax_eur_t_ + co2_levy * params_.co2_per_t_residual) * params_.pass_through;
+  residual_charge_eur_t_ =
+      (waste_tax_eur_t_ + co2_levy * params_.co2_per_t_residual) * params_.pass_through;
   density_rise_ = params_.density_growth * years;
   if (t == 0 || ym.month == 1) {
     const double programme = params_.envelope_for(ym.year) * params_.programme_share;
     budget_cumulative_ += milli(programme);
     for (std::size_t k = 0; k < params_.schemes.size(); ++k) {
       const auto& s = params_.schemes[k];
-      const bool open = ym.year >= s.first_year && ym.year <= std::max(s.last_year, reopen_until_year_);
+      const bool open =
+          ym.year >= s.first_year && ym.year <= std::max(s.last_year, reopen_until_year_);
       scheme_budget_left_eur_[k] = open ? programme * s.budget_share * budget_multiplier_ : 0.0;
     }
   }
@@ -638,13 +688,16 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
   c.best_intention = -1;
   c.best_strategy = 0xFF;
   for (int s = 0; s < agents::kStrategies; ++s) {
-    if (!agents::strategy_applies(c.role, static_cast<Strategy>(s)) || c.has(static_cast<Strategy>(s))) continue;
+    if (!agents::strategy_applies(c.role, static_cast<Strategy>(s)) ||
+        c.has(static_cast<Strategy>(s)))
+      continue;
     const double u = rs.uniform();
     auto e = economics(c, s);
     const double social = board.output_share(s);
     const bool pledged = (board.pledged >> s) & 1u;
     const double npv0 = agents::strategy_npv(e);
-    const double u0 = agents::strategy_intention(params_.intention, npv0, e.capex, social, c.attitude, pledged);
+    const double u0 =
+        agents::strategy_intention(params_.intention, npv0, e.capex, social, c.attitude, pledged);
     const double p0 = agents::adoption_probability(params_.intention.beta, u0, c.threshold);
     if (u0 > c.best_intention) {
       c.best_intention = static_cast<float>(u0);
@@ -658,13 +711,21 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
       if (requested >= sp.min_eur && requested > 0) {
         e.subsidy_rate = requested / e.capex;
         const double npv1 = agents::strategy_npv(e);
-        const double u1 = agents::strategy_intention(params_.intention, npv1, e.capex, social, c.attitude, pledged);
+        const double u1 = agents::strategy_intention(params_.intention, npv1, e.capex, social,
+                                                     c.attitude, pledged);
         const double p1 = agents::adoption_probability(params_.intention.beta, u1, c.threshold);
         if (u < p1 && agents::can_finance(c, credit, e.capex - requested)) {
-          ApplicationMsg m{ids_.government, c.id, 0, rs.next_u32(), static_cast<std::uint8_t>(scheme),
-                           static_cast<std::uint8_t>(s), requested, u1};
+          ApplicationMsg m{ids_.government,
+                           c.id,
+                           0,
+                           rs.next_u32(),
+                           static_cast<std::uint8_t>(scheme),
+                           static_cast<std::uint8_t>(s),
+                           requested,
+                           u1};
           applications_.post(m);
-          pending_[index] = {static_cast<std::uint8_t>(s), static_cast<float>(p0), static_cast<float>(u)};
+          pending_[index] = {static_cast<std::uint8_t>(s), static_cast<float>(p0),
+                             static_cast<float>(u)};
           ++local_[c.group][kSubsidyApplications];
           continue;
         }
@@ -702,7 +763,8 @@ void Simulation::form_chain_projects(int group) {
       std::size_t best_role = by_role.size();
       for (std::size_t r = 0; r < by_role.size(); ++r) {
         if (next[r] >= by_role[r].size()) continue;
-        if (best_role == by_role.size() || by_role[r][next[r]].intention > by_role[best_role][next[best_role]].intention)
+        if (best_role == by_role.size() ||
+            by_role[r][next[r]].intention > by_role[best_role][next[best_role]].intention)
           best_role = r;
       }
       if (best_role == by_role.size()) break;
@@ -712,14 +774,17 @@ void Simulation::form_chain_projects(int group) {
     co.table = ids_.chain_table(group);
     double requested = 0;
     for (const auto& m : current) {
-      const double capex = params_.strategies[m.strategy].capex * (m.large ? params_.large_capex_factor : 1.0);
-      const double grant = std::min((m.large ? sp.rate_large : sp.rate_sme) * params_.project_cost_share * capex, sp.max_eur);
+      const double capex =
+          params_.strategies[m.strategy].capex * (m.large ? params_.large_capex_factor : 1.0);
+      const double grant = std::min(
+          (m.large ? sp.rate_large : sp.rate_sme) * params_.project_cost_share * capex, sp.max_eur);
       co.members.push_back({m.id, grant});
       requested += grant;
     }
     const auto seq = static_cast<std::uint32_t>(coalitions_.size());
-    applications_.post({ids_.government, co.table, seq, rs.next_u32(), static_cast<std::uint8_t>(scheme), 0xFF,
-                        requested, static_cast<double>(current.size())});
+    applications_.post({ids_.government, co.table, seq, rs.next_u32(),
+                        static_cast<std::uint8_t>(scheme), 0xFF, requested,
+                        static_cast<double>(current.size())});
     ++local_[idx(group)][kSubsidyApplications];
     ++local_[idx(group)][kChainProjects];
     coalitions_.push_back(std::move(co));
@@ -737,7 +802,8 @@ void Simulation::phase_government(Tick /*t*/) {
       if (per_scheme[k].empty()) continue;
       const auto& sp = params_.schemes[k];
       // Chain projects: the maximum is per participating firm (up to 6).
-      agents::SchemeRules rules{sp.min_eur, sp.chain_projects ? 6 * sp.max_eur : sp.max_eur, sp.tender};
+      agents::SchemeRules rules{sp.min_eur, sp.chain_projects ? 6 * sp.max_eur : sp.max_eur,
+                                sp.tender};
       Euro left = Euro::from_double(scheme_budget_left_eur_[k]);
       Euro running = left;  // budget left after each decision, for the decision log
       const auto decisions = agents::allocate_subsidies(rules, per_scheme[k], left);
@@ -748,11 +814,12 @@ void Simulation::phase_government(Tick /*t*/) {
                                           return a.applicant == d.applicant && a.ref == d.ref;
                                         });
         if (d.granted) running -= Euro::from_double(d.granted_eur);
-        decision_events_.push_back({d.applicant, current_tick_, app.arrival, static_cast<std::uint8_t>(k),
-                                    static_cast<std::uint8_t>(d.granted),
-                                    static_cast<std::uint8_t>(group_of(d.applicant)), 0, seq, app.requested_eur,
-                                    d.granted_eur, running.to_double()});
-        decisions_.post({d.applicant, ids_.government, seq++, static_cast<std::uint8_t>(d.granted), d.ref, d.granted_eur});
+        decision_events_.push_back(
+            {d.applicant, current_tick_, app.arrival, static_cast<std::uint8_t>(k),
+             static_cast<std::uint8_t>(d.granted), static_cast<std::uint8_t>(group_of(d.applicant)),
+             0, seq, app.requested_eur, d.granted_eur, running.to_double()});
+        decisions_.post({d.applicant, ids_.government, seq++, static_cast<std::uint8_t>(d.granted),
+                         d.ref, d.granted_eur});
         if (d.granted) {
           const auto g = group_of(d.applicant);
           ++local_[g][kSubsidyGrants];
@@ -765,8 +832,10 @@ void Simulation::phase_government(Tick /*t*/) {
 }
 
 std::size_t Simulation::group_of(AgentId id) const {
-  if (id >= ids_.chain_tables_begin && id < ids_.companies_begin) return static_cast<std::size_t>(id - ids_.chain_tables_begin);
-  const auto it = std::upper_bound(ids_.group_companies_begin.begin(), ids_.group_companies_begin.end(), id);
+  if (id >= ids_.chain_tables_begin && id < ids_.companies_begin)
+    return static_cast<std::size_t>(id - ids_.chain_tables_begin);
+  const auto it =
+      std::upper_bound(ids_.group_companies_begin.begin(), ids_.group_companies_begin.end(), id);
   return static_cast<std::size_t>(it - ids_.group_companies_begin.begin()) - 1;
 }
 
@@ -776,13 +845,14 @@ void Simulation::phase_offers(Tick /*t*/) {
     if (m.receiver >= ids_.companies_begin || !m.granted) continue;
     const auto& co = coalitions_[m.reply_to];
     for (std::size_t k = 0; k < co.members.size(); ++k)
-      projects_.post({co.members[k].first, co.table, static_cast<std::uint32_t>(k) + m.reply_to * 8u,
-                      co.members[k].second});
+      projects_.post({co.members[k].first, co.table,
+                      static_cast<std::uint32_t>(k) + m.reply_to * 8u, co.members[k].second});
   }
   coalitions_.clear();
   for (const auto& m : projects_.exchange()) {
     auto& c = company(m.receiver);
-    if (!c.alive || c.best_strategy == 0xFF || c.has(static_cast<Strategy>(c.best_strategy))) continue;
+    if (!c.alive || c.best_strategy == 0xFF || c.has(static_cast<Strategy>(c.best_strategy)))
+      continue;
     const int s = c.best_strategy;
     const double capex = strategy_capex(c, s);
     const double credit = params_.credit_months * c.base_monthly_revenue;
@@ -791,10 +861,11 @@ void Simulation::phase_offers(Tick /*t*/) {
     auto e = economics(c, s);
     e.subsidy_rate = capex > 0 ? m.amount_eur / capex : 0.0;
     const auto& board = boards_[c.group];
-    const double u1 = agents::strategy_intention(params_.intention, agents::strategy_npv(e), e.capex,
-                                                 board.output_share(s), c.attitude, true);
+    const double u1 = agents::strategy_intention(params_.intention, agents::strategy_npv(e),
+                                                 e.capex, board.output_share(s), c.attitude, true);
     RandomStream rs(params_.seed, c.id, current_tick_, agents::purpose::kProject);
-    if (rs.uniform() >= agents::adoption_probability(params_.intention.beta, u1, c.threshold)) continue;
+    if (rs.uniform() >= agents::adoption_probability(params_.intention.beta, u1, c.threshold))
+      continue;
     if (!agents::can_finance(c, credit, capex - m.amount_eur)) continue;
     adopt(c, s, capex - m.amount_eur, m.amount_eur);
     local_[c.group][kSubsidyPaid] += milli(m.amount_eur);
@@ -825,13 +896,17 @@ void Simulation::phase_offers(Tick /*t*/) {
     if (!c.alive || c.role == Role::kRecycler) continue;
     if (c.role == Role::kProducer) {
       // Every producer keeps its conventional line; adopters add a circular one.
-      mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kNewLinear), 0});
+      mine.push_back(
+          {c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kNewLinear), 0});
       if (c.circular_offer())
-        mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kNewCircular), 0});
+        mine.push_back(
+            {c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kNewCircular), 0});
     } else {
-      mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kSecondHand), 0});
+      mine.push_back(
+          {c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kSecondHand), 0});
       if (c.has(Strategy::kExtend))
-        mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kService), 0});
+        mine.push_back(
+            {c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kService), 0});
     }
   }
   const auto bytes = comm_.allgather_bytes(
@@ -855,8 +930,8 @@ void Simulation::phase_offers(Tick /*t*/) {
 
 void Simulation::phase_consumers(Tick t) {
   auto& bucket = buckets_[t];
-  for (const std::uint32_t entry : bucket) household_event(entry / agents::kMaxGroups,
-                                                           static_cast<int>(entry % agents::kMaxGroups), t);
+  for (const std::uint32_t entry : bucket)
+    household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t);
   bucket.clear();
   bucket.shrink_to_fit();
   if (owns_government_) public_procurement();
@@ -896,13 +971,15 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
   eol.available = {true, true, true, true};
   eol.last_choice = h.last_eol[idx(g)];
   eol.linear_option = static_cast<std::uint8_t>(agents::EolOption::kResidual);
-  const auto e = static_cast<agents::EolOption>(agents::choose(params_.end_of_life, h.eol_attitude, eol, rs));
+  const auto e =
+      static_cast<agents::EolOption>(agents::choose(params_.end_of_life, h.eol_attitude, eol, rs));
   const auto eol_choice = static_cast<std::uint8_t>(e);
   std::uint8_t purchase_choice = h.last_choice[idx(g)];
   if (e == agents::EolOption::kRepair) {
     // Repaired: no waste and no purchase; the product lives on.
     row[kRepairs] += milli(units);
-    const double life = params_.repair_life_extension * rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
+    const double life =
+        params_.repair_life_extension * rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
     schedule(local, g, t + static_cast<Tick>(std::max<long long>(1, std::llround(life))));
   } else {
     row[kEndOfLife] += grams(kg);
@@ -927,8 +1004,10 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
       const double pick = rs.uniform() * menu.cumulative.back();
       const auto it = std::upper_bound(menu.cumulative.begin(), menu.cumulative.end(), pick);
-      const auto at = std::min<std::size_t>(static_cast<std::size_t>(it - menu.cumulative.begin()), menu.ids.size() - 1);
-      orders_.post({menu.ids[at], id, static_cast<std::uint32_t>(g), static_cast<std::uint8_t>(choice), units});
+      const auto at = std::min<std::size_t>(static_cast<std::size_t>(it - menu.cumulative.begin()),
+                                            menu.ids.size() - 1);
+      orders_.post({menu.ids[at], id, static_cast<std::uint32_t>(g),
+                    static_cast<std::uint8_t>(choice), units});
       row[idx(kPurchasesLinear + static_cast<int>(choice))] += milli(units);
     }
     const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
@@ -944,8 +1023,9 @@ void Simulation::public_procurement() {
   std::uint32_t seq = 0;
   for (std::size_t g = 0; g < params_.groups.size(); ++g) {
     const auto& gp = params_.groups[g];
-    const double units = gp.public_share * params_.household_weight * static_cast<double>(params_.households) *
-                         gp.units_per_purchase / gp.mean_lifetime_months;
+    const double units = gp.public_share * params_.household_weight *
+                         static_cast<double>(params_.households) * gp.units_per_purchase /
+                         gp.mean_lifetime_months;
     if (units <= 0) continue;
     const auto& circular = menus_[g][static_cast<std::size_t>(Option::kNewCircular)];
     const auto& linear = menus_[g][static_cast<std::size_t>(Option::kNewLinear)];
@@ -959,7 +1039,8 @@ void Simulation::public_procurement() {
         before = menu.cumulative[k];
         const double q = volume * w / total;
         orders_.post({menu.ids[k], ids_.government, seq++, static_cast<std::uint8_t>(option), q});
-        local_[g][kProcurement] += milli(q * gp.price_eur * gp.price_factor[static_cast<std::size_t>(option)]);
+        local_[g][kProcurement] +=
+            milli(q * gp.price_eur * gp.price_factor[static_cast<std::size_t>(option)]);
       }
     };
     award(circular, circular_units, Option::kNewCircular);
@@ -1039,17 +1120,20 @@ void Simulation::phase_materials(Tick /*t*/) {
       const double output_kg = intake_kg * params_.recycling_yield;
       c.units_sold += output_kg;
       c.revenue += Euro::from_double(output_kg * sold_share * pr.recyclate_eur_t / 1000.0);
-      c.cost += Euro::from_double(intake_kg * params_.recycling_cost_share * params_.groups[g].recyclate_price0 / 1000.0 +
+      c.cost += Euro::from_double(intake_kg * params_.recycling_cost_share *
+                                      params_.groups[g].recyclate_price0 / 1000.0 +
                                   params_.fixed_cost_share * c.base_monthly_revenue);
       local_[g][kRecyclate] += grams(output_kg * sold_share);
     }
     if (comm_.is_root()) local_[g][kImported] += grams(std::max(0.0, demand_kg - supply_kg));
     // Tatonnement on relative excess demand, within bounds set by the virgin price.
     const double scale = std::max(demand_kg, supply_kg);
-    if (scale > 0) pr.recyclate_eur_t *= 1.0 + params_.recyclate_speed * (demand_kg - supply_kg) / scale;
+    if (scale > 0)
+      pr.recyclate_eur_t *= 1.0 + params_.recyclate_speed * (demand_kg - supply_kg) / scale;
     // Cheap imported recyclate during a shock lowers the floor domestic recyclers can sell at.
-    pr.recyclate_eur_t = std::clamp(pr.recyclate_eur_t, params_.recyclate_floor * env_[g].floor_factor * pr.virgin_eur_t,
-                                    params_.recyclate_cap * pr.virgin_eur_t);
+    pr.recyclate_eur_t = std::clamp(
+        pr.recyclate_eur_t, params_.recyclate_floor * env_[g].floor_factor * pr.virgin_eur_t,
+        params_.recyclate_cap * pr.virgin_eur_t);
   }
 }
 
@@ -1094,8 +1178,10 @@ void Simulation::phase_social(Tick /*t*/) {
   for (const int g : owned_tables_) table_members_[idx(g)].clear();
   for (const auto& m : inbox) {
     const auto g = static_cast<int>(m.receiver - ids_.chain_tables_begin);
-    table_members_[idx(g)].push_back({m.sender, m.best_intention, m.role, m.best_strategy, m.capacity > 1.0});
-    const auto pos = static_cast<std::size_t>(std::find(mine_groups.begin(), mine_groups.end(), g) - mine_groups.begin());
+    table_members_[idx(g)].push_back(
+        {m.sender, m.best_intention, m.role, m.best_strategy, m.capacity > 1.0});
+    const auto pos = static_cast<std::size_t>(std::find(mine_groups.begin(), mine_groups.end(), g) -
+                                              mine_groups.begin());
     auto& b = mine[pos];
     ++b.alive;
     b.revenue_total += m.revenue_raw;
@@ -1104,12 +1190,14 @@ void Simulation::phase_social(Tick /*t*/) {
       ++b.adopters[idx(s)];
       b.revenue_adopters[idx(s)] += m.revenue_raw;
     }
-    if (m.role == static_cast<std::uint8_t>(Role::kRecycler)) b.recycler_capacity_milli += milli(m.capacity);
+    if (m.role == static_cast<std::uint8_t>(Role::kRecycler))
+      b.recycler_capacity_milli += milli(m.capacity);
   }
   if (current_month_ == 12) {
     for (auto& b : mine)
       for (int s = 0; s < agents::kStrategies; ++s)
-        if (b.output_share(s) >= params_.pledge_threshold) b.pledged = static_cast<std::uint8_t>(b.pledged | (1u << s));
+        if (b.output_share(s) >= params_.pledge_threshold)
+          b.pledged = static_cast<std::uint8_t>(b.pledged | (1u << s));
   }
   // Boards of every table, on every rank.
   struct Packed {
@@ -1142,8 +1230,9 @@ void Simulation::phase_accounting(Tick t) {
     row[kRevenueTotal] += c.revenue.raw();
     if (c.circular_offer() || c.has(Strategy::kExtend)) row[kRevenueCircular] += c.revenue.raw();
     // Crisis loans (scenario): recyclers in distress get a credit line, while loans last.
-    if (params_.crisis_loans && c.role == Role::kRecycler && !c.crisis_loan && c.negative_cash_months >= 12 &&
-        current_year_ >= params_.crisis_first && current_year_ <= params_.crisis_last) {
+    if (params_.crisis_loans && c.role == Role::kRecycler && !c.crisis_loan &&
+        c.negative_cash_months >= 12 && current_year_ >= params_.crisis_first &&
+        current_year_ <= params_.crisis_last) {
       const auto granted = loans_granted_;
       if (granted < params_.crisis_max_firms) {
         const Euro loan = Euro::from_double(params_.crisis_loan_months * c.base_monthly_revenue);
@@ -1217,14 +1306,16 @@ void Simulation::phase_accounting(Tick t) {
       material += row[kMaterialUse];
       good += row[kSecondaryUse] + row[kBioBased];
     }
-    start_secondary_share_ = material > 0 ? static_cast<double>(good) / static_cast<double>(material) : 0.0;
+    start_secondary_share_ =
+        material > 0 ? static_cast<double>(good) / static_cast<double>(material) : 0.0;
   }
   loans_local_ = 0;
   adaptive_review();
   gather_events();
   indicators_.prices = prices_;
   indicators_.targets.resize(groups);
-  for (std::size_t g = 0; g < groups; ++g) indicators_.targets[g] = params_.groups[g].target_for(current_year_);
+  for (std::size_t g = 0; g < groups; ++g)
+    indicators_.targets[g] = params_.groups[g].target_for(current_year_);
   indicators_.adaptive_triggers = adaptive_triggers_;
   indicators_.subsidy_committed_cumulative = committed_cumulative_;
   indicators_.budget_cumulative = budget_cumulative_;
@@ -1243,21 +1334,26 @@ void Simulation::gather_events() {
   gather(adoption_events_, [](const AdoptionEvent& a, const AdoptionEvent& b) {
     return a.firm != b.firm ? a.firm < b.firm : a.strategy < b.strategy;
   });
-  gather(decision_events_, [](const DecisionEvent& a, const DecisionEvent& b) { return a.order < b.order; });
+  gather(decision_events_,
+         [](const DecisionEvent& a, const DecisionEvent& b) { return a.order < b.order; });
 }
 
-std::string Simulation::adoptions_header() { return "month,firm_id,product_group,role,strategy,subsidised,grant_eur"; }
+std::string Simulation::adoptions_header() {
+  return "month,firm_id,product_group,role,strategy,subsidised,grant_eur";
+}
 
 std::string Simulation::decisions_header() {
-  return "month,scheme,applicant_id,product_group,arrival,requested_eur,granted,amount_eur,budget_left_eur";
+  return "month,scheme,applicant_id,product_group,arrival,requested_eur,granted,amount_eur,budget_"
+         "left_eur";
 }
 
 std::string Simulation::adoption_rows() const {
   std::string out;
   char buf[256];
   for (const auto& e : adoption_events_) {
-    std::snprintf(buf, sizeof buf, "%s,%llu,%s,%s,%s,%d,%.3f\n", calendar_.at(e.tick).to_string().c_str(),
-                  static_cast<unsigned long long>(e.firm), group_ids_[e.group].c_str(), agents::kRoleNames[e.role],
+    std::snprintf(buf, sizeof buf, "%s,%llu,%s,%s,%s,%d,%.3f\n",
+                  calendar_.at(e.tick).to_string().c_str(), static_cast<unsigned long long>(e.firm),
+                  group_ids_[e.group].c_str(), agents::kRoleNames[e.role],
                   agents::kStrategyNames[e.strategy], e.subsidised, e.grant_eur);
     out += buf;
   }
@@ -1268,9 +1364,10 @@ std::string Simulation::decision_rows() const {
   std::string out;
   char buf[256];
   for (const auto& e : decision_events_) {
-    std::snprintf(buf, sizeof buf, "%s,%s,%llu,%s,%u,%.3f,%d,%.3f,%.3f\n", calendar_.at(e.tick).to_string().c_str(),
-                  params_.schemes[e.scheme].id.c_str(), static_cast<unsigned long long>(e.applicant),
-                  group_ids_[e.group].c_str(), e.arrival, e.requested_eur, e.granted, e.amount_eur, e.budget_left_eur);
+    std::snprintf(buf, sizeof buf, "%s,%s,%llu,%s,%u,%.3f,%d,%.3f,%.3f\n",
+                  calendar_.at(e.tick).to_string().c_str(), params_.schemes[e.scheme].id.c_str(),
+                  static_cast<unsigned long long>(e.applicant), group_ids_[e.group].c_str(),
+                  e.arrival, e.requested_eur, e.granted, e.amount_eur, e.budget_left_eur);
     out += buf;
   }
   return out;
@@ -1279,7 +1376,8 @@ std::string Simulation::decision_rows() const {
 void Simulation::adaptive_review() {
   // Every `review_years` (the ICER cycle), in December, compare the national
   // secondary + bio-based share with the linear path from the start to 55 % in 2035.
-  if (params_.adaptive_mode == 0 || current_month_ != 12 || current_year_ < params_.adaptive_first ||
+  if (params_.adaptive_mode == 0 || current_month_ != 12 ||
+      current_year_ < params_.adaptive_first ||
       (current_year_ - params_.adaptive_first) % params_.adaptive_every != 0)
     return;
   std::int64_t material = 0, good = 0;
@@ -1291,7 +1389,8 @@ void Simulation::adaptive_review() {
   const double share = static_cast<double>(good) / static_cast<double>(material);
   const double start = start_secondary_share_;
   const double f = std::clamp(static_cast<double>(current_year_ - calendar_.start().year) /
-                                  std::max(1, 2035 - calendar_.start().year), 0.0, 1.0);
+                                  std::max(1, 2035 - calendar_.start().year),
+                              0.0, 1.0);
   const double path = start + f * (0.55 - start);
   if (path - share <= params_.adaptive_gamma) return;
   ++adaptive_triggers_;

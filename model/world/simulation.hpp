@@ -153,7 +153,8 @@ class Simulation {
   void phase_accounting(engine::Tick t);
 
   // Set-up helpers.
-  void init_company(agents::Company& c, AgentId id, int group, agents::Role role, engine::Tick tick);
+  void init_company(agents::Company& c, AgentId id, int group, agents::Role role,
+                    engine::Tick tick);
   void init_households();
   void build_network();
   void schedule(std::uint32_t local, int group, engine::Tick due);
@@ -177,7 +178,8 @@ class Simulation {
   double learning_factor(int group, int s) const;
   bool is_local_company(AgentId id) const;
   agents::Company& company(AgentId id);
-  std::array<double, agents::kOptions> social_shares(std::uint32_t local, int group, bool eol) const;
+  std::array<double, agents::kOptions> social_shares(std::uint32_t local, int group,
+                                                     bool eol) const;
 
   Params params_;
   const engine::Comm& comm_;
@@ -202,8 +204,8 @@ class Simulation {
   std::vector<std::uint32_t> edge_begin_;
   std::vector<std::uint32_t> edges_;
   std::vector<AgentId> ghost_ids_;
-  std::vector<std::uint8_t> ghost_choice_;  // [slot * groups + g]
-  std::vector<std::uint8_t> ghost_eol_;     // [slot * groups + g]
+  std::vector<std::uint8_t> ghost_choice_;       // [slot * groups + g]
+  std::vector<std::uint8_t> ghost_eol_;          // [slot * groups + g]
   std::vector<std::uint32_t> subscriber_begin_;  // CSR over local households
   std::vector<std::int32_t> subscribers_;        // ranks
 
@@ -221,8 +223,8 @@ class Simulation {
   std::vector<std::array<std::int64_t, agents::kOptions>> eol_counts_;  // national stock
   std::vector<std::array<std::int64_t, agents::kOptions>> local_eol_counts_;
   std::vector<std::int64_t> last_producer_profit_;  // milli-euro, national, last month
-  std::vector<std::int64_t> recyclate_demand_g_;  // grams this month, local
-  std::vector<double> scheme_budget_left_eur_;  // government owner only
+  std::vector<std::int64_t> recyclate_demand_g_;    // grams this month, local
+  std::vector<double> scheme_budget_left_eur_;      // government owner only
   std::vector<GroupEnv> env_;
   std::vector<float> density0_;  // collection density per municipality at the start
   double density_rise_ = 0;

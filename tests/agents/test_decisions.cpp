@@ -98,7 +98,8 @@ TEST(EndOfLifeRule, ResidualWasteIsTheLinearOption) {
 }
 
 TEST(BassRule, HazardMatchesClosedForm) {
-  EXPECT_NEAR(bass_adoption_probability(0.03, 0.38, 0.5, 1.0 / 12), 1 - std::exp(-(0.03 + 0.19) / 12), 1e-15);
+  EXPECT_NEAR(bass_adoption_probability(0.03, 0.38, 0.5, 1.0 / 12),
+              1 - std::exp(-(0.03 + 0.19) / 12), 1e-15);
   EXPECT_EQ(bass_adoption_probability(0.0, 0.0, 0.7, 1.0), 0.0);
 }
 
