@@ -363,12 +363,12 @@ void DiffusionModel::phase_spread(engine::Tick) {
   constexpr std::size_t kAhead = 8;
   const std::size_t count = newly_.size();
   for (std::size_t k = 0; k < std::min(count, kAhead); ++k)
-    __builtin_prefetch(&row_begin_[newly_[k]]);
+    __builtin_prefetch(row_begin_.data() + newly_[k]);
   for (std::size_t k = 0; k < count; ++k) {
-    if (k + 2 * kAhead < count) __builtin_prefetch(&row_begin_[newly_[k + 2 * kAhead]]);
+    if (k + 2 * kAhead < count) __builtin_prefetch(row_begin_.data() + newly_[k + 2 * kAhead]);
     if (k + kAhead < count) {
       const std::uint32_t ahead = newly_[k + kAhead];
-      __builtin_prefetch(&row_[row_begin_[ahead]]);
+      __builtin_prefetch(row_.data() + row_begin_[ahead]);
       __builtin_prefetch(&households_[ahead - std::min(ahead, params_.degree / 2)], 1);
       __builtin_prefetch(
           &households_[std::min<std::size_t>(ahead + params_.degree / 2, households_.size() - 1)],
