@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -88,7 +89,10 @@ void run_diffusion(const world::DiffusionParams& params, const engine::Comm& com
     phases.emplace_back(p.name, comm.allreduce_max(p.seconds));
   phases.emplace_back("output", output_seconds);
   if (comm.is_root()) dir.complete(phases, static_cast<int>(done));
-  spdlog::info("done; messages sent by this rank: {}", model.messages_sent());
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  spdlog::info("done; messages sent by this rank: {}, peak resident memory {:.1f} MB",
+               model.messages_sent(), static_cast<double>(usage.ru_maxrss) / 1024.0);
 }
 
 }  // namespace
