@@ -14,19 +14,19 @@
 namespace ketensim::agents::diffusion {
 namespace {
 
-TEST(BassRule, HazardRateIsPPlusQTimesShare) {
+TEST(DiffusionBassRule, HazardRateIsPPlusQTimesShare) {
   EXPECT_DOUBLE_EQ(bass_hazard_rate(0.03, 0.38, 0.0), 0.03);
   EXPECT_NEAR(bass_hazard_rate(0.03, 0.38, 0.5), 0.03 + 0.19, 1e-15);
 }
 
-TEST(BassRule, TickProbabilityIsOneMinusExpOfHazardTimesDt) {
+TEST(DiffusionBassRule, TickProbabilityIsOneMinusExpOfHazardTimesDt) {
   EXPECT_NEAR(bass_tick_probability(0.03, 0.38, 0.5, 1.0 / 12), 1 - std::exp(-(0.22) / 12), 1e-15);
   EXPECT_NEAR(bass_tick_probability(0.03, 0.38, 0.0, 1.0), 1 - std::exp(-0.03), 1e-15);
   EXPECT_DOUBLE_EQ(bass_tick_probability(0.0, 0.0, 0.7, 1.0), 0.0);
   EXPECT_NEAR(bass_tick_hazard(0.03, 0.38, 0.25, 0.5), (0.03 + 0.38 * 0.25) * 0.5, 1e-15);
 }
 
-TEST(BassRule, SpendingTheBudgetAdoptsWhenItIsUsedUp) {
+TEST(DiffusionBassRule, SpendingTheBudgetAdoptsWhenItIsUsedUp) {
   double budget = 0.25;
   EXPECT_FALSE(spend_hazard(budget, 0.1));
   EXPECT_FALSE(spend_hazard(budget, 0.1));
@@ -38,7 +38,7 @@ TEST(BassRule, SpendingTheBudgetAdoptsWhenItIsUsedUp) {
 // One Exp(1) budget per household, spent tick by tick, is the same process as a
 // fresh Bernoulli(1 - exp(-h_t dt)) draw per tick: the share still not adopted
 // after tick t is prod_s exp(-h_s dt). Checked with a changing hazard.
-TEST(BassRule, HazardBudgetMatchesPerTickBernoulliSurvival) {
+TEST(DiffusionBassRule, HazardBudgetMatchesPerTickBernoulliSurvival) {
   const std::vector<double> tick_hazard{0.02, 0.05, 0.01, 0.2, 0.0, 0.4, 0.15, 0.3};
   constexpr int kHouseholds = 200000;
   std::vector<int> survivors(tick_hazard.size(), 0);
@@ -59,7 +59,7 @@ TEST(BassRule, HazardBudgetMatchesPerTickBernoulliSurvival) {
   }
 }
 
-TEST(BassRule, ResistanceIsExponentialWithMeanOne) {
+TEST(DiffusionBassRule, ResistanceIsExponentialWithMeanOne) {
   constexpr int kDraws = 100000;
   double sum = 0;
   int above_two = 0;
@@ -75,14 +75,14 @@ TEST(BassRule, ResistanceIsExponentialWithMeanOne) {
   EXPECT_NEAR(static_cast<double>(above_two) / kDraws, p, 5 * std::sqrt(p * (1 - p) / kDraws));
 }
 
-TEST(ThresholdRule, AdoptsWhenTheShareReachesTheThreshold) {
+TEST(DiffusionThresholdRule, AdoptsWhenTheShareReachesTheThreshold) {
   EXPECT_TRUE(threshold_adopts(0.0, 0.0));
   EXPECT_TRUE(threshold_adopts(0.25, 0.25));
   EXPECT_FALSE(threshold_adopts(0.2499, 0.25));
   EXPECT_FALSE(threshold_adopts(0.01, 0.02));  // Granovetter's perturbed household
 }
 
-TEST(ThresholdRule, UniformGridIsIndexOverPopulation) {
+TEST(DiffusionThresholdRule, UniformGridIsIndexOverPopulation) {
   EXPECT_DOUBLE_EQ(uniform_grid_threshold(0, 100), 0.0);
   EXPECT_DOUBLE_EQ(uniform_grid_threshold(1, 100), 0.01);
   EXPECT_DOUBLE_EQ(uniform_grid_threshold(99, 100), 0.99);
@@ -96,7 +96,7 @@ TEST(ThresholdRule, UniformGridIsIndexOverPopulation) {
   }
 }
 
-TEST(ThresholdRule, NormalThresholdsAreClippedToTheUnitInterval) {
+TEST(DiffusionThresholdRule, NormalThresholdsAreClippedToTheUnitInterval) {
   constexpr int kDraws = 100000;
   const double mean = 0.25, sd = 0.14;
   int at_zero = 0, below_mean = 0;
