@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "model/io/logging.hpp"
 #include "model/io/progress.hpp"
 #include "model/io/run_directory.hpp"
+#include "model/world/diffusion.hpp"
 #include "model/world/params.hpp"
 #include "model/world/simulation.hpp"
 
@@ -49,6 +51,50 @@ int agree(const engine::Comm& comm, int code, std::string& message) {
   return std::stoi(packet.substr(0, nl));
 }
 
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The households-only diffusion model (model: DIFFUSION): set-up, ticks (until
+// `ticks` or a stable threshold cascade), its own timeseries.csv, the manifest.
+void run_diffusion(const world::DiffusionParams& params, const engine::Comm& comm,
+                   io::RunDirectory& dir, bool show_progress) {
+  const auto t_setup = std::chrono::steady_clock::now();
+  world::DiffusionModel model(params, comm);
+  model.setup();
+  const double setup_seconds = seconds_since(t_setup);
+  spdlog::info("set-up {:.3f} s: {} households, {} edge entries, {} ghosts on this rank",
+               setup_seconds, model.local_households(), model.local_edge_entries(), model.ghosts());
+
+  io::Progress progress(static_cast<int>(model.ticks()), 5.0, comm.is_root() && show_progress);
+  const std::string header = world::diffusion_timeseries_header();
+  double output_seconds = 0;
+  engine::Tick done = 0;
+  while (done < model.ticks() && !model.finished()) {
+    model.run_tick(done);
+    ++done;
+    if (comm.is_root()) {
+      const auto t0 = std::chrono::steady_clock::now();
+      dir.append_timeseries(header, world::diffusion_timeseries_row(params, model.totals()));
+      output_seconds += seconds_since(t0);
+    }
+    progress.update(static_cast<int>(done), "tick " + std::to_string(done));
+  }
+  progress.finish();
+  spdlog::info("{} ticks, {} of {} households adopted", done, model.totals().adopted,
+               params.households);
+
+  std::vector<std::pair<std::string, double>> phases{{"setup", comm.allreduce_max(setup_seconds)}};
+  for (const auto& p : model.scheduler().timings())
+    phases.emplace_back(p.name, comm.allreduce_max(p.seconds));
+  phases.emplace_back("output", output_seconds);
+  if (comm.is_root()) dir.complete(phases, static_cast<int>(done));
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  spdlog::info("done; messages sent by this rank: {}, peak resident memory {:.1f} MB",
+               model.messages_sent(), static_cast<double>(usage.ru_maxrss) / 1024.0);
+}
+
 }  // namespace
 
 int run_scenario(const RunOptions& options, const engine::Comm& comm) {
@@ -62,9 +108,15 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
     if (comm.is_root()) std::fprintf(stderr, "ketensim: error: %s\n", e.what());
     return kExitBadInput;
   }
+  const bool diffusion = scenario.model() == config::DIFFUSION;
   world::Params params;
+  world::DiffusionParams diffusion_params;
   try {
-    params = world::resolve(scenario);
+    if (diffusion) {
+      diffusion_params = world::resolve_diffusion(scenario);
+    } else {
+      params = world::resolve(scenario);
+    }
   } catch (const std::exception& e) {
     if (comm.is_root())
       std::fprintf(stderr, "ketensim: error: %s: %s\n", options.config.c_str(), e.what());
@@ -72,7 +124,7 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
   }
 
   // 2. Run directory, created by the root rank only.
-  std::string message = options.output.empty() ? default_output(params.name) : options.output;
+  std::string message = options.output.empty() ? default_output(scenario.name()) : options.output;
   int code = 0;
   if (comm.is_root()) {
     try {
@@ -95,8 +147,15 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
   io::RunDirectory dir(run_dir, info);
   try {
     if (comm.is_root()) dir.start();
-    spdlog::info("scenario '{}' seed {} on {} rank(s), output {}", params.name, params.seed,
+    spdlog::info("scenario '{}' seed {} on {} rank(s), output {}", scenario.name(), scenario.seed(),
                  comm.size(), run_dir.string());
+    if (diffusion) {
+      run_diffusion(diffusion_params, comm, dir, options.progress);
+      if (comm.is_root())
+        std::fprintf(stdout, "ketensim: run complete: %s (timeseries.csv, manifest.json, logs/)\n",
+                     run_dir.string().c_str());
+      return kExitOk;
+    }
     const auto t_setup = std::chrono::steady_clock::now();
     world::Simulation sim(params, comm);
     sim.setup();

@@ -161,6 +161,24 @@ void check_rules(const config::Eu& eu, const std::vector<std::string>& groups,
   }
 }
 
+void check_diffusion(const config::Scenario& scenario, const Reporter& report) {
+  std::set<std::uint64_t> seen;
+  const auto& overrides = scenario.diffusion().threshold_overrides();
+  for (int i = 0; i < overrides.size(); ++i) {
+    const std::string path =
+        index_path("diffusion.threshold_overrides", static_cast<std::size_t>(i)) + ".household";
+    const std::uint64_t household = overrides[i].household();
+    if (household >= scenario.households().count()) {
+      report.fail({path, "households.count"}, "household " + std::to_string(household) +
+                                                  " is not below households.count " +
+                                                  std::to_string(scenario.households().count()));
+    }
+    if (!seen.insert(household).second) {
+      report.fail({path}, "household " + std::to_string(household) + " is listed twice");
+    }
+  }
+}
+
 }  // namespace
 
 void check_scenario(const config::Scenario& scenario, const Provenance& provenance,
@@ -174,6 +192,7 @@ void check_scenario(const config::Scenario& scenario, const Provenance& provenan
   for (const auto& group : scenario.product_groups()) groups.push_back(group.id());
   for (const auto& scheme : scenario.government().schemes()) check_scheme(scheme, groups, report);
   check_rules(scenario.eu(), groups, report);
+  check_diffusion(scenario, report);
 }
 
 }  // namespace ketensim::io::detail
