@@ -41,8 +41,8 @@ GOALS: List[Goal] = [
          auto=r"^secondary_bio_share$"),
     Goal("npce_recycling_2035", "NPCE 2025: 82 % of waste recycled in 2035", "recycling_rate", NL,
          (2035,), 0.82, "at_least",
-         "recyclate sold by domestic recyclers / end-of-life mass of the modelled product groups, "
-         "December"),
+         "the model's recycling_rate, December: separately collected / (collected + residual "
+         "waste) of the modelled product groups"),
     Goal("primary_abiotic_2030", "2016 programme: -50 % primary abiotic raw materials by 2030",
          "primary_material_index", NL, (2030,), 0.50, "at_most",
          "yearly primary material in products made, relative to the first simulated year times "

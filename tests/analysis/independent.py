@@ -69,3 +69,40 @@ def mean_ci(values):
         return n, m, None, None
     half = T95[n - 1] * statistics.stdev(values) / math.sqrt(n)
     return n, m, m - half, m + half
+
+
+def year_mean(rows, group, column, year):
+    """Mean of the 12 monthly values (the model's own monthly indices against a fixed 2016 level)."""
+    vals = [_f(r[column]) for r in rows if r["product_group"] == group and r["month"].startswith(f"{year}-")]
+    assert len(vals) == 12
+    return statistics.fmean(vals)
+
+
+def raw_material_index(rows, group, year):
+    """The model's raw_material_index (yearly mean) when the CSV has it, else the estimate from
+    material_use_t against the first simulated year (docs/OUTPUTS.md, analysis/README.md)."""
+    if "raw_material_index" in rows[0]:
+        return year_mean(rows, group, "raw_material_index", year)
+    return index(rows, group, "material_use_t", year)
+
+
+def load_adoptions(sweep: Path):
+    """{scenario: {seed: [(month index, firm_id, strategy, subsidised, grant_eur)]}} from adoptions.csv."""
+    out = {}
+    for manifest in sorted(sweep.rglob("manifest.json")):
+        m = json.loads(manifest.read_text())
+        with open(manifest.parent / "adoptions.csv", newline="") as f:
+            rows = [(int(a["month"][:4]) * 12 + int(a["month"][5:7]), a["firm_id"], a["strategy"],
+                     a["subsidised"] == "1", _f(a["grant_eur"]) if a["grant_eur"] else 0.0)
+                    for a in csv.DictReader(f)]
+        out.setdefault(m["config"]["name"], {})[int(m["seed"])] = rows
+    return out
+
+
+def firm_deadweight(with_subsidy, without, year):
+    """(share, EUR) of the subsidised adoptions up to December of `year` whose firm adopts the same
+    strategy in the paired no-subsidy run no later than 12 months after (docs/OUTPUTS.md)."""
+    subsidised = [a for a in with_subsidy if a[3] and a[0] <= year * 12 + 12]
+    dead = [a for a in subsidised
+            if any(b[1] == a[1] and b[2] == a[2] and b[0] <= a[0] + 12 for b in without)]
+    return len(dead) / len(subsidised), math.fsum(a[4] for a in dead)

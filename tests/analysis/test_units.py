@@ -45,9 +45,13 @@ def test_default_baseline():
     assert kruns.default_baseline(["zeta", "alpha"]) == "alpha"
 
 
-def _add_columns(path, fn):
+def _add_columns(path, fn, drop=()):
+    """Adds fn(row)'s columns to a timeseries.csv, leaving out the columns in drop."""
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
+    for r in rows:
+        for c in drop:
+            r.pop(c, None)
     extra = fn(rows[0]).keys()
     with open(path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()) + list(extra))
@@ -71,7 +75,9 @@ def test_later_columns_are_picked_up(sweep, tmp_path):
                 return {"raw_material_index_npce": f"{100 - 0.1 * (month - 24300) - k:.3f}",
                         "crm_recycling_share": f"{0.01 * k + 0.0001 * (month - 24300):.6f}"}
 
-            rows = _add_columns(d / "timeseries.csv", cols)
+            # as a model version whose CRM column has another name: without the current model's
+            # crm_domestic_recycling_share, which would otherwise be picked first
+            rows = _add_columns(d / "timeseries.csv", cols, drop=("crm_domestic_recycling_share",))
             values[(name, k)] = {r["product_group"]: cols(r) for r in rows if r["month"] == "2035-12"}
     out = tmp_path / "rep"
     r = run([PYTHON, SCRIPT, root, "-o", out, "--years", "2030,2035", "--no-figures", "-q"])
