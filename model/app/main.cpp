@@ -1,5 +1,6 @@
-// `ketensim`: the command line. Subcommands run, validate and show-config.
-// Exit codes: 0 success, 1 failure while running, 2 bad usage or bad config.
+// `ketensim`: the command line. Subcommands run, resume, sweep, validate and show-config.
+// Exit codes: 0 success, 1 failure while running, 2 bad usage, bad config or a
+// refused checkpoint, 3 checkpointed after SIGTERM/SIGUSR1 (resubmit).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "model/app/run_command.hpp"
+#include "model/app/signals.hpp"
 #include "model/engine/mpi_context.hpp"
 #include "model/io/config_loader.hpp"
 #include "model/io/errors.hpp"
@@ -29,25 +31,44 @@ int main(int argc, char** argv) {
   using namespace ketensim;
   engine::MpiContext mpi(&argc, &argv);
   const engine::Comm world;
+  app::install_stop_handlers();
 
-  CLI::App cli{"KetenSim: agent-based model of the Dutch circular-economy chain tables (NPCE 2025)."};
+  CLI::App cli{
+      "KetenSim: agent-based model of the Dutch circular-economy chain tables (NPCE 2025)."};
   cli.set_version_flag("--version", io::program_version() + " (" + io::program_commit() + ")");
   cli.require_subcommand(1);
-  cli.footer("Exit codes: 0 success, 1 failure while running, 2 bad usage or bad config.\n"
-             "Run on several ranks with: mpirun -np N ketensim run CONFIG");
+  cli.footer(
+      "Exit codes: 0 success, 1 failure while running, 2 bad usage, bad config or a refused "
+      "checkpoint,\n"
+      "3 checkpointed after SIGTERM/SIGUSR1 (continue with: ketensim resume RUN_DIR).\n"
+      "Run on several ranks with: mpirun -np N ketensim run CONFIG");
 
   app::RunOptions run;
   auto* run_cmd = cli.add_subcommand("run", "Run a scenario and write a run directory.");
-  run_cmd->add_option("config", run.config, "Scenario YAML file (e.g. configs/laptop.yaml)")->required();
+  run_cmd->add_option("config", run.config, "Scenario YAML file (e.g. configs/laptop.yaml)")
+      ->required();
   run_cmd->add_option("-o,--output", run.output,
                       "Run directory to create (default: runs/<scenario>-<UTC time>)");
   run_cmd->add_option("--seed", run.seed, "Master seed (overrides the config's seed)");
-  run_cmd->add_option("--set", run.overrides, "Override a config value: key.path=value (repeatable)")
+  run_cmd
+      ->add_option("--set", run.overrides, "Override a config value: key.path=value (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
   run_cmd->add_flag("--overwrite", run.overwrite, "Replace an existing run directory");
   run_cmd->add_flag("!--no-progress", run.progress, "Do not print progress");
   run_cmd->add_option("--log-level", run.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+
+  app::ResumeOptions resume;
+  auto* resume_cmd = cli.add_subcommand("resume",
+                                        "Continue a run from its newest checkpoint (any number of "
+                                        "ranks), appending to its time series.");
+  resume_cmd->add_option("run_dir", resume.run_dir, "Run directory with checkpoints/")->required();
+  resume_cmd->add_flag(
+      "--from-previous", resume.from_previous,
+      "Use the checkpoint before the newest one (when the newest is refused as corrupt)");
+  resume_cmd->add_flag("!--no-progress", resume.progress, "Do not print progress");
+  resume_cmd->add_option("--log-level", resume.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 
   std::vector<std::string> validate_files;
@@ -59,7 +80,8 @@ int main(int argc, char** argv) {
 
   std::string show_file;
   std::vector<std::string> show_overrides;
-  auto* show_cmd = cli.add_subcommand("show-config", "Print the fully resolved scenario, defaults included.");
+  auto* show_cmd =
+      cli.add_subcommand("show-config", "Print the fully resolved scenario, defaults included.");
   show_cmd->add_option("config", show_file, "Scenario YAML file")->required();
   show_cmd->add_option("--set", show_overrides, "Override a config value: key.path=value")
       ->allow_extra_args(false);
@@ -77,6 +99,10 @@ int main(int argc, char** argv) {
   if (*run_cmd) {
     run.command_line = joined(argc, argv);
     return app::run_scenario(run, world);
+  }
+  if (*resume_cmd) {
+    resume.command_line = joined(argc, argv);
+    return app::resume_run(resume, world);
   }
   if (*validate_cmd) {
     int rc = app::kExitOk;

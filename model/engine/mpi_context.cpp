@@ -31,7 +31,9 @@ Comm::Comm(MPI_Comm comm) : comm_(comm) {
   check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
 }
 
-void Comm::barrier() const { check(MPI_Barrier(comm_), "MPI_Barrier"); }
+void Comm::barrier() const {
+  check(MPI_Barrier(comm_), "MPI_Barrier");
+}
 
 void Comm::allreduce_sum(std::span<std::int64_t> values) const {
   if (values.empty()) return;
@@ -59,7 +61,8 @@ void Comm::broadcast(std::string& bytes, int root) const {
   auto size = static_cast<std::int64_t>(bytes.size());
   check(MPI_Bcast(&size, 1, MPI_INT64_T, root, comm_), "MPI_Bcast");
   bytes.resize(static_cast<std::size_t>(size));
-  if (size > 0) check(MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_BYTE, root, comm_), "MPI_Bcast");
+  if (size > 0)
+    check(MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_BYTE, root, comm_), "MPI_Bcast");
 }
 
 std::vector<std::uint8_t> Comm::allgather_bytes(std::span<const std::uint8_t> mine) const {
@@ -76,6 +79,27 @@ std::vector<std::uint8_t> Comm::allgather_bytes(std::span<const std::uint8_t> mi
   check(MPI_Allgatherv(mine.data(), my_count, MPI_BYTE, out.data(), counts.data(), displs.data(),
                        MPI_BYTE, comm_),
         "MPI_Allgatherv");
+  return out;
+}
+
+std::vector<std::string> Comm::gather_bytes(std::string_view mine, int root) const {
+  const int my_count = static_cast<int>(mine.size());
+  std::vector<int> counts(rank_ == root ? static_cast<std::size_t>(size_) : 0);
+  check(MPI_Gather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm_), "MPI_Gather");
+  std::vector<int> displs(counts.size());
+  int total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    displs[r] = total;
+    total += counts[r];
+  }
+  std::string all(static_cast<std::size_t>(total), '\0');
+  check(MPI_Gatherv(mine.data(), my_count, MPI_BYTE, all.data(), counts.data(), displs.data(),
+                    MPI_BYTE, root, comm_),
+        "MPI_Gatherv");
+  std::vector<std::string> out;
+  for (std::size_t r = 0; r < counts.size(); ++r)
+    out.push_back(
+        all.substr(static_cast<std::size_t>(displs[r]), static_cast<std::size_t>(counts[r])));
   return out;
 }
 

@@ -11,7 +11,9 @@
 namespace ketensim::io {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents) {
-  const auto tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
+  // The pid keeps concurrent writers of one file (array tasks updating sweep.json) apart.
+  const auto tmp =
+      path.parent_path() / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw RunDirError("cannot write " + tmp.string() + ": " + std::strerror(errno));
   std::size_t done = 0;
@@ -29,9 +31,12 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     throw RunDirError("cannot flush " + tmp.string() + ": " + std::strerror(errno));
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) throw RunDirError("cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
+  if (ec)
+    throw RunDirError("cannot rename " + tmp.string() + " to " + path.string() + ": " +
+                      ec.message());
   // Make the rename itself durable.
-  const int dir = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  const int dir =
+      ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
   if (dir >= 0) {
     ::fsync(dir);
     ::close(dir);

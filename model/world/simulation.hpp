@@ -21,6 +21,11 @@
 #include "model/world/messages.hpp"
 #include "model/world/params.hpp"
 
+namespace ketensim::engine {
+class CheckpointWriter;
+class CheckpointReader;
+}  // namespace ketensim::engine
+
 namespace ketensim::world {
 
 // Id layout, from the config alone: government, chain tables, companies per
@@ -69,6 +74,14 @@ class Simulation {
   const engine::PhaseScheduler& scheduler() const { return scheduler_; }
   const Params& params() const { return params_; }
 
+  // Checkpoint/restart, in model/world/checkpoint.cpp, which keeps THE list of
+  // members that are saved and those that are rebuilt: a new member must be
+  // added to that list. Collective; called between ticks, before `next_tick`.
+  void save_checkpoint(engine::CheckpointWriter& out, engine::Tick next_tick) const;
+  // Collective; replaces setup(). Restores the state saved by save_checkpoint,
+  // whatever the number of ranks that wrote it, and returns the next tick to run.
+  engine::Tick restore_checkpoint(const engine::CheckpointReader& in);
+
   // Local sizes, for logs and benchmarks.
   std::size_t local_households() const { return households_.size(); }
   std::size_t local_companies() const { return companies_.size(); }
@@ -101,7 +114,8 @@ class Simulation {
   void phase_accounting(engine::Tick t);
 
   // Set-up helpers.
-  void init_company(agents::Company& c, AgentId id, int group, agents::Role role, engine::Tick tick);
+  void init_company(agents::Company& c, AgentId id, int group, agents::Role role,
+                    engine::Tick tick);
   void init_households();
   void build_network();
   void schedule(std::uint32_t local, int group, engine::Tick due);
@@ -142,7 +156,7 @@ class Simulation {
   std::vector<std::uint32_t> edge_begin_;
   std::vector<std::uint32_t> edges_;
   std::vector<AgentId> ghost_ids_;
-  std::vector<std::uint8_t> ghost_choice_;  // [slot * groups + g]
+  std::vector<std::uint8_t> ghost_choice_;       // [slot * groups + g]
   std::vector<std::uint32_t> subscriber_begin_;  // CSR over local households
   std::vector<std::int32_t> subscribers_;        // ranks
 
@@ -158,8 +172,8 @@ class Simulation {
   std::vector<std::array<std::int64_t, agents::kOptions>> choice_counts_;  // national stock
   std::vector<std::array<std::int64_t, agents::kOptions>> local_choice_counts_;
   std::vector<std::int64_t> last_producer_profit_;  // milli-euro, national, last month
-  std::vector<std::int64_t> recyclate_demand_g_;  // grams this month, local
-  std::vector<double> scheme_budget_left_eur_;  // government owner only
+  std::vector<std::int64_t> recyclate_demand_g_;    // grams this month, local
+  std::vector<double> scheme_budget_left_eur_;      // government owner only
   int budget_year_ = 0;
 
   // Exchanges.
