@@ -114,8 +114,7 @@ class Simulation {
   void phase_accounting(engine::Tick t);
 
   // Set-up helpers.
-  void init_company(agents::Company& c, AgentId id, int group, agents::Role role,
-                    engine::Tick tick);
+  void init_company(agents::Company& c, AgentId id, int group, agents::Role role, engine::Tick tick);
   void init_households();
   void build_network();
   void schedule(std::uint32_t local, int group, engine::Tick due);
@@ -156,7 +155,7 @@ class Simulation {
   std::vector<std::uint32_t> edge_begin_;
   std::vector<std::uint32_t> edges_;
   std::vector<AgentId> ghost_ids_;
-  std::vector<std::uint8_t> ghost_choice_;       // [slot * groups + g]
+  std::vector<std::uint8_t> ghost_choice_;  // [slot * groups + g]
   std::vector<std::uint32_t> subscriber_begin_;  // CSR over local households
   std::vector<std::int32_t> subscribers_;        // ranks
 
@@ -172,8 +171,8 @@ class Simulation {
   std::vector<std::array<std::int64_t, agents::kOptions>> choice_counts_;  // national stock
   std::vector<std::array<std::int64_t, agents::kOptions>> local_choice_counts_;
   std::vector<std::int64_t> last_producer_profit_;  // milli-euro, national, last month
-  std::vector<std::int64_t> recyclate_demand_g_;    // grams this month, local
-  std::vector<double> scheme_budget_left_eur_;      // government owner only
+  std::vector<std::int64_t> recyclate_demand_g_;  // grams this month, local
+  std::vector<double> scheme_budget_left_eur_;  // government owner only
   int budget_year_ = 0;
 
   // Exchanges.
