@@ -9,6 +9,7 @@
 
 #include "model/app/run_command.hpp"
 #include "model/app/signals.hpp"
+#include "model/app/sweep_command.hpp"
 #include "model/engine/mpi_context.hpp"
 #include "model/io/config_loader.hpp"
 #include "model/io/errors.hpp"
@@ -71,6 +72,28 @@ int main(int argc, char** argv) {
   resume_cmd->add_option("--log-level", resume.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 
+  app::SweepOptions sweep;
+  auto* sweep_cmd = cli.add_subcommand("sweep",
+                                       "Run every scenario x replicate of a sweep file in this one "
+                                       "MPI job (groups of ranks per run).");
+  sweep_cmd->add_option("sweep_file", sweep.file, "Sweep YAML file (e.g. configs/sweeps/demo.yaml)")
+      ->required();
+  sweep_cmd->add_option("-o,--output", sweep.output, "Sweep folder (default: runs/<sweep name>)");
+  sweep_cmd
+      ->add_option(
+          "--ranks-per-run", sweep.ranks_per_run,
+          "MPI ranks per run (overrides the sweep file's ranks_per_run; divides the job's ranks)")
+      ->check(CLI::PositiveNumber);
+  sweep_cmd->add_option(
+      "--run-index", sweep.run_index,
+      "Run only run K (0-based, see --list) on all ranks: one run per job-array task");
+  sweep_cmd->add_flag("--overwrite", sweep.overwrite, "Replace an existing sweep folder");
+  sweep_cmd->add_flag("--list", sweep.list,
+                      "Print the runs (index, folder, seed, config, overrides) and exit");
+  sweep_cmd->add_flag("--count", sweep.count, "Print the number of runs and exit");
+  sweep_cmd->add_option("--log-level", sweep.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+
   std::vector<std::string> validate_files;
   std::vector<std::string> validate_overrides;
   auto* validate_cmd = cli.add_subcommand("validate", "Check scenario files without running them.");
@@ -103,6 +126,10 @@ int main(int argc, char** argv) {
   if (*resume_cmd) {
     resume.command_line = joined(argc, argv);
     return app::resume_run(resume, world);
+  }
+  if (*sweep_cmd) {
+    sweep.command_line = joined(argc, argv);
+    return app::run_sweep(sweep, world);
   }
   if (*validate_cmd) {
     int rc = app::kExitOk;
