@@ -61,6 +61,7 @@ SlurmdPidFile=$scratch/run/slurmd.pid
 SlurmctldLogFile=$scratch/log/slurmctld.log
 SlurmdLogFile=$scratch/log/slurmd.log
 SchedulerType=sched/builtin
+SchedulerParameters=sched_interval=1
 KillWait=10
 MinJobAge=600
 InactiveLimit=0
