@@ -21,6 +21,11 @@
 #include "model/world/messages.hpp"
 #include "model/world/params.hpp"
 
+namespace ketensim::engine {
+class CheckpointWriter;
+class CheckpointReader;
+}  // namespace ketensim::engine
+
 namespace ketensim::world {
 
 // Id layout, from the config alone: government, chain tables, companies per
@@ -99,6 +104,14 @@ class Simulation {
   static std::string decisions_header();
   std::string adoption_rows() const;
   std::string decision_rows() const;
+
+  // Checkpoint/restart, in model/world/checkpoint.cpp, which keeps THE list of
+  // members that are saved and those that are rebuilt: a new member must be
+  // added to that list. Collective; called between ticks, before `next_tick`.
+  void save_checkpoint(engine::CheckpointWriter& out, engine::Tick next_tick) const;
+  // Collective; replaces setup(). Restores the state saved by save_checkpoint,
+  // whatever the number of ranks that wrote it, and returns the next tick to run.
+  engine::Tick restore_checkpoint(const engine::CheckpointReader& in);
 
   // Local sizes, for logs and benchmarks.
   std::size_t local_households() const { return households_.size(); }
