@@ -1,10 +1,13 @@
 #include "model/app/sweep_command.hpp"
 
+#include <unistd.h>
+
 #include <google/protobuf/util/json_util.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "model/app/run_command.hpp"
@@ -103,9 +106,27 @@ void write_sweep_json(const io::SweepPlan& plan, const fs::path& out, const engi
   io::write_file_atomically(out / "sweep.json", m.dump(2) + "\n");
 }
 
-// Root: creates OUT_DIR, or checks that an existing one holds this same sweep.
-void prepare_output(const io::SweepPlan& plan, const fs::path& out, bool overwrite) {
+// Root: creates OUT_DIR with its sweep.json (written by `write_json(dir)`), or
+// checks that an existing one holds this same sweep. Job-array tasks start
+// together: the folder is made under a temporary name with sweep.json inside
+// and renamed, so no task ever sees it without its sweep.json.
+void prepare_output(const io::SweepPlan& plan, const fs::path& out, bool overwrite,
+                    const std::function<void(const fs::path&)>& write_json) {
   std::error_code ec;
+  if (!fs::exists(out, ec)) {
+    if (!out.parent_path().empty()) fs::create_directories(out.parent_path(), ec);
+    const fs::path staging =
+        out.parent_path() / ("." + out.filename().string() + ".creating-" +
+                             std::to_string(static_cast<long long>(::getpid())));
+    fs::remove_all(staging, ec);
+    fs::create_directories(staging, ec);
+    if (ec) throw RunDirError("cannot create " + staging.string() + ": " + ec.message());
+    write_json(staging);
+    fs::rename(staging, out, ec);
+    if (!ec) return;
+    fs::remove_all(staging);  // another task made it first: check it below
+    if (!fs::exists(out)) throw RunDirError("cannot create " + out.string() + ": " + ec.message());
+  }
   if (fs::exists(out, ec)) {
     if (!fs::is_directory(out, ec))
       throw RunDirError(out.string() + " exists and is not a directory");
@@ -263,8 +284,11 @@ int run_sweep(const SweepOptions& options, const engine::Comm& world) {
     try {
       // An array task may find the folder made by another task: only --overwrite wipes it, and
       // never in arrays.
-      prepare_output(plan, out, options.overwrite && !array);
-      write_sweep_json(plan, out, world, per_run, array, options.command_line);
+      const auto write_json = [&](const fs::path& dir) {
+        write_sweep_json(plan, dir, world, per_run, array, options.command_line);
+      };
+      prepare_output(plan, out, options.overwrite && !array, write_json);
+      write_json(out);
     } catch (const std::exception& e) {
       code = kExitBadInput;
       message = e.what();

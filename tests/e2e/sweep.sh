@@ -75,6 +75,22 @@ grep -q '"pending"' "$work/stopped/sweep.json" || fail "sweep.json lists no pend
   { cat "$work/finish.out"; fail "re-submitted stopped sweep"; }
 check_all "$work/stopped" "stopped by SIGTERM and re-submitted"
 
+# Job-array tasks start together on a folder that does not exist yet: none may
+# see it half made (without sweep.json) and refuse it.
+pids=()
+for k in 0 1 2 3 4 5; do
+  "$bin" sweep "$sweep" -o "$work/array" --run-index $k "${quiet[@]}" >"$work/array-$k.out" 2>&1 &
+  pids+=($!)
+done
+for k in 0 1 2 3 4 5; do
+  wait "${pids[$k]}" || { cat "$work/array-$k.out"; fail "concurrent array task $k failed"; }
+done
+for k in 0 1 2 3 4 5; do
+  grep -q '"status": "complete"' "$work/array/$(sed -n "$((k + 1))p" <("$bin" sweep "$sweep" --list) | cut -f2)/manifest.json" ||
+    fail "array task $k: run not complete"
+done
+echo "6 concurrent array tasks on a new folder: all complete"
+
 # A different sweep into the same folder is refused.
 sed 's/base_seed: 1000/base_seed: 2000/' "$sweep" >"$work/other.yaml"
 sed -i "s#\.\./\.\./\.\./configs/laptop.yaml#$config#; s#\.\./\.\./\.\./configs/overlays#$(dirname "$config")/overlays#" "$work/other.yaml"
