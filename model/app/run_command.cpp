@@ -3,11 +3,14 @@
 #include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <filesystem>
+#include <fstream>
 
 #include "model/io/config_loader.hpp"
 #include "model/io/errors.hpp"
@@ -55,6 +58,92 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Peak resident set of this process so far (kB; Linux reports ru_maxrss in kB).
+long peak_rss_kb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+// CPU seconds of this process so far (user + system): on a shared machine a
+// steadier measure than wall time.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto secs = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + 1e-6 * static_cast<double>(tv.tv_usec);
+  };
+  return secs(usage.ru_utime) + secs(usage.ru_stime);
+}
+
+// Resident set now (kB), from /proc/self/statm; 0 where it is not available.
+long current_rss_kb() {
+  std::ifstream statm("/proc/self/statm");
+  long pages_total = 0;
+  long pages_resident = 0;
+  if (!(statm >> pages_total >> pages_resident)) return 0;
+  return pages_resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// One "bench:" line per kind of traffic during the ticks (after minus before),
+// for bench/macro.py. Machine-readable key=value pairs.
+void log_traffic(const std::deque<engine::Traffic>& before,
+                 const std::deque<engine::Traffic>& after) {
+  for (const auto& a : after) {
+    engine::Traffic d = a;
+    for (const auto& b : before) {
+      if (b.kind != a.kind) continue;
+      d.calls -= b.calls;
+      d.messages -= b.messages;
+      d.messages_remote -= b.messages_remote;
+      d.bytes_local -= b.bytes_local;
+      d.bytes_sent -= b.bytes_sent;
+      d.bytes_received -= b.bytes_received;
+      d.seconds -= b.seconds;
+    }
+    spdlog::info(
+        "bench: traffic kind={} calls={} messages={} messages_remote={} bytes_local={} "
+        "bytes_sent={} bytes_received={} seconds={:.6f}",
+        d.kind, d.calls, d.messages, d.messages_remote, d.bytes_local, d.bytes_sent,
+        d.bytes_received, d.seconds);
+  }
+}
+
+// Per-rank measurements for the benchmarks (bench/macro.py reads these lines):
+// the "bench: rank" line, the phase line and the traffic of the ticks only.
+struct BenchProbe {
+  long rss_after_setup_kb = 0;
+  long peak_after_setup_kb = 0;
+  double cpu_after_setup = 0;
+  std::deque<engine::Traffic> traffic_after_setup;
+  std::chrono::steady_clock::time_point t_ticks;
+
+  explicit BenchProbe(const engine::Comm& comm)
+      : rss_after_setup_kb(current_rss_kb()),
+        peak_after_setup_kb(peak_rss_kb()),
+        cpu_after_setup(cpu_seconds()),
+        traffic_after_setup(comm.traffic()),
+        t_ticks(std::chrono::steady_clock::now()) {}
+
+  void log(const engine::Comm& comm, std::size_t households, std::size_t companies,
+           std::int64_t ticks, double setup_seconds, double output_seconds,
+           const std::vector<engine::PhaseScheduler::PhaseTiming>& timings) const {
+    const double tick_seconds = seconds_since(t_ticks);
+    const double tick_cpu_seconds = cpu_seconds() - cpu_after_setup;
+    spdlog::info(
+        "bench: rank rank={} ranks={} households={} companies={} ticks={} setup_s={:.6f} "
+        "ticks_s={:.6f} output_s={:.6f} setup_cpu_s={:.6f} ticks_cpu_s={:.6f} "
+        "rss_after_setup_kb={} peak_rss_after_setup_kb={} peak_rss_kb={}",
+        comm.rank(), comm.size(), households, companies, ticks, setup_seconds, tick_seconds,
+        output_seconds, cpu_after_setup, tick_cpu_seconds, rss_after_setup_kb, peak_after_setup_kb,
+        peak_rss_kb());
+    std::string phase_line;
+    for (const auto& p : timings) phase_line += fmt::format(" {}={:.6f}", p.name, p.seconds);
+    spdlog::info("bench: phases{}", phase_line);
+    log_traffic(traffic_after_setup, comm.traffic());
+  }
+};
+
 // The households-only diffusion model (model: DIFFUSION): set-up, ticks (until
 // `ticks` or a stable threshold cascade), its own timeseries.csv, the manifest.
 void run_diffusion(const world::DiffusionParams& params, const engine::Comm& comm,
@@ -65,6 +154,7 @@ void run_diffusion(const world::DiffusionParams& params, const engine::Comm& com
   const double setup_seconds = seconds_since(t_setup);
   spdlog::info("set-up {:.3f} s: {} households, {} edge entries, {} ghosts on this rank",
                setup_seconds, model.local_households(), model.local_edge_entries(), model.ghosts());
+  const BenchProbe probe(comm);
 
   io::Progress progress(static_cast<int>(model.ticks()), 5.0, comm.is_root() && show_progress);
   const std::string header = world::diffusion_timeseries_header();
@@ -93,6 +183,8 @@ void run_diffusion(const world::DiffusionParams& params, const engine::Comm& com
   getrusage(RUSAGE_SELF, &usage);
   spdlog::info("done; messages sent by this rank: {}, peak resident memory {:.1f} MB",
                model.messages_sent(), static_cast<double>(usage.ru_maxrss) / 1024.0);
+  probe.log(comm, model.local_households(), 0, static_cast<std::int64_t>(done), setup_seconds,
+            output_seconds, model.scheduler().timings());
 }
 
 }  // namespace
@@ -163,6 +255,7 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_setup).count();
     spdlog::info("set-up {:.3f} s: {} households, {} companies on this rank", setup_seconds,
                  sim.local_households(), sim.local_companies());
+    const BenchProbe probe(comm);
 
     io::Progress progress(static_cast<int>(sim.ticks()), 5.0, comm.is_root() && options.progress);
     const std::string header = world::timeseries_header();
@@ -195,6 +288,9 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
                    run_dir.string().c_str());
     }
     spdlog::info("done; messages sent by this rank: {}", sim.messages_sent());
+    probe.log(comm, sim.local_households(), sim.local_companies(),
+              static_cast<std::int64_t>(sim.ticks()), setup_seconds, output_seconds,
+              sim.scheduler().timings());
     return kExitOk;
   } catch (const std::exception& e) {
     spdlog::error("run failed: {}", e.what());
