@@ -280,6 +280,7 @@ def main():
     out = Path(args.out) / label
     out.mkdir(parents=True, exist_ok=True)
 
+    git = git_info()  # before the runs: the state the binary was measured at
     results = []
     for ranks in ranks_list:
         best = None
@@ -304,7 +305,7 @@ def main():
         results.append(best)
 
     info = {"label": label, "mode": mode, "config": args.config, "sets": args.set, "weak_households_per_rank": args.weak,
-            "git": git_info(), "machine": machine_info(),
+            "git": git, "machine": machine_info(),
             "command": "/usr/bin/python3 " + " ".join([sys.argv[0]] + sys.argv[1:]), "runs": results}
     (out / "results.json").write_text(json.dumps(info, indent=2) + "\n")
     md = [f"### {label} ({mode} scaling)", "",

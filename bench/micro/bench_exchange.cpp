@@ -38,6 +38,10 @@ void BM_ExchangeOrders(benchmark::State& state) {
   RandomStream rs(1, 0, 0, 1);
   for (std::size_t i = 0; i < n; ++i)
     msgs[i] = {rs.below(kCompanies), kCompanies + i, static_cast<std::uint32_t>(i % 6), 0, 10.0};
+  // One untimed round first: the buffers keep their capacity from tick to tick
+  // in a run, so the steady state excludes their first-touch page faults.
+  for (const auto& m : msgs) exchange.post(m);
+  (void)exchange.exchange();
   for (auto _ : state) {
     for (const auto& m : msgs) exchange.post(m);
     const auto inbox = exchange.exchange();
@@ -61,6 +65,8 @@ void BM_ExchangeGhosts(benchmark::State& state) {
   Exchange<GhostMsg> exchange(comm, partition);
   std::vector<GhostMsg> msgs(n);
   for (std::size_t i = 0; i < n; ++i) msgs[i] = {i, i, static_cast<std::uint32_t>(i % 6), 1};
+  for (const auto& m : msgs) exchange.post_to(comm.rank(), m);  // untimed warm-up round
+  (void)exchange.exchange();
   for (auto _ : state) {
     for (const auto& m : msgs) exchange.post_to(comm.rank(), m);
     const auto inbox = exchange.exchange();
