@@ -132,7 +132,13 @@ def one_run(args, ranks, households_per_rank, run_dir):
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise RuntimeError(f"run failed ({proc.returncode}): {' '.join(cmd)}")
+    (run_dir / "time-v.txt").write_text(proc.stderr)
     timing = parse_time_v(proc.stderr)
+    return derive(run_dir, ranks, " ".join(cmd[2:]), started, load_before, load_after, timing)
+
+
+def derive(run_dir, ranks, command, started, load_before, load_after, timing):
+    """Every figure of one run, from its run directory and the GNU time output."""
     manifest = json.loads((run_dir / "manifest.json").read_text())
     phases = manifest["phase_wall_seconds"]
     per_rank = parse_logs(run_dir / "logs")
@@ -159,10 +165,18 @@ def one_run(args, ranks, households_per_rank, run_dir):
     # Compute time per rank: tick loop minus time inside MPI (waiting included),
     # so max/mean shows the load imbalance.
     compute = [r["ticks_s"] - c for r, c in zip(per_rank, comm_seconds)]
+    # On a shared machine a rank may not get its core: estimate the CPU each
+    # rank needed for its own work as its tick CPU minus the CPU it spent
+    # polling inside MPI (MPI wall time x the rank's CPU/wall ratio). An
+    # estimate for a machine with one free core per rank, not a measurement.
+    compute_cpu = []
+    for r, c in zip(per_rank, comm_seconds):
+        share = r.get("ticks_cpu_s", 0.0) / r["ticks_s"] if r["ticks_s"] > 0 else 0.0
+        compute_cpu.append(max(0.0, r.get("ticks_cpu_s", 0.0) - c * share))
     result = {
         "ranks": ranks,
         "started_utc": started,
-        "command": " ".join(cmd[2:]),
+        "command": command,
         "run_dir": str(run_dir),
         "households": households,
         "companies": int(sum(r["companies"] for r in per_rank)),
@@ -187,6 +201,7 @@ def one_run(args, ranks, households_per_rank, run_dir):
             sum(r["traffic"][k].get("bytes_received", 0.0) for k in r["traffic"]) for r in per_rank) / ticks,
         "comm_s_per_rank": comm_seconds,
         "compute_s_per_rank": compute,
+        "compute_cpu_s_est_per_rank": compute_cpu,
         "imbalance": max(compute) / statistics.mean(compute) if statistics.mean(compute) > 0 else 1.0,
         "comm_s_max_rank": max(comm_seconds),
         "comm_s_mean_rank": statistics.mean(comm_seconds),
@@ -204,12 +219,21 @@ def fmt_mib(kb):
     return f"{kb / 1024:.0f}"
 
 
+def est_speedup(c1, r, mode):
+    cmax = max(r["compute_cpu_s_est_per_rank"])
+    if not c1 or cmax <= 0:
+        return "-"
+    return f"{c1 / cmax:.2f}" if mode == "strong" else f"eff. {c1 / cmax:.2f}"
+
+
 def table(results, mode):
     t1 = next((r["ticks_s"] for r in results if r["ranks"] == 1), None)
+    c1 = next((max(r["compute_cpu_s_est_per_rank"]) for r in results if r["ranks"] == 1), None)
     head = ("| ranks | households | wall s | start-up s | set-up s | ticks s | output s | "
             "agent-ticks/s/rank | speed-up | efficiency | msgs/tick | remote msgs/tick | "
             "bytes sent/tick (all ranks) | max bytes sent/tick/rank | MPI s (max rank) | "
-            "peak RSS/rank MiB (max) | bytes/household | load avg |")
+            "peak RSS/rank MiB (max) | bytes/household | load avg | est. compute CPU s (max rank) | "
+            "est. speed-up, a free core per rank |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:
         speedup = t1 / r["ticks_s"] if t1 and r["ticks_s"] > 0 else float("nan")
@@ -226,7 +250,8 @@ def table(results, mode):
             f"{r['exchange_messages_per_tick']:,.0f} | {r['exchange_messages_remote_per_tick']:,.0f} | "
             f"{r['bytes_sent_per_tick']:,.0f} | {r['bytes_sent_per_tick_per_rank_max']:,.0f} | "
             f"{r['comm_s_max_rank']:.1f} | {fmt_mib(r['peak_rss_kb_max_rank'])} | "
-            f"{r['bytes_per_household']:.0f} | {r['load_before']:.1f}/{r['load_after']:.1f} |")
+            f"{r['bytes_per_household']:.0f} | {r['load_before']:.1f}/{r['load_after']:.1f} | "
+            f"{max(r['compute_cpu_s_est_per_rank']):.1f} | {est_speedup(c1, r, mode)} |")
     return "\n".join(lines)
 
 
@@ -255,6 +280,34 @@ def phase_table(results):
     return "\n".join(lines)
 
 
+def write_report(out, info):
+    (out / "results.json").write_text(json.dumps(info, indent=2) + "\n")
+    results, mode, label = info["runs"], info["mode"], info["label"]
+    md = [f"### {label} ({mode} scaling)", "",
+          f"`{info['command']}` at commit `{info['git']['commit'][:12]}`"
+          f"{' (uncommitted changes)' if info['git']['dirty'] else ''}; {info['machine']['cpu_model']}, "
+          f"{info['machine']['cores']} cores, {info['machine']['mem_total_gib']} GiB.", "",
+          table(results, mode), "", phase_table(results), "", traffic_table(results), ""]
+    text = "\n".join(md)
+    (out / "results.md").write_text(text)
+    print(text)
+
+
+def rederive(out):
+    info = json.loads((out / "results.json").read_text())
+    runs = []
+    for r in info["runs"]:
+        timing = {"wall_s": r["wall_s"], "max_rss_kb": r["time_v_max_rss_kb"]}
+        d = derive(Path(r["run_dir"]), r["ranks"], r["command"], r["started_utc"], r["load_before"],
+                   r["load_after"], timing)
+        for key in ("repeat", "other_ticks_s"):
+            if key in r:
+                d[key] = r[key]
+        runs.append(d)
+    info["runs"] = runs
+    write_report(out, info)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -268,7 +321,12 @@ def main():
     ap.add_argument("--out", default="out/bench", help="output folder (default out/bench, git-ignored)")
     ap.add_argument("--label", default=None, help="name of this benchmark (default: config name + mode)")
     ap.add_argument("--keep-runs", action="store_true", help="keep the run directories (default: logs and manifest only)")
+    ap.add_argument("--rederive", action="store_true",
+                    help="do not run: recompute the figures and tables of OUT/LABEL from its run directories")
     args = ap.parse_args()
+    if args.rederive:
+        rederive(Path(args.out) / (args.label or f"{Path(args.config).stem}-{'weak' if args.weak else 'strong'}"))
+        return
 
     if not Path(args.binary).exists():
         ap.error(f"{args.binary} not found; build first: cmake --preset release && cmake --build --preset release")
@@ -307,15 +365,7 @@ def main():
     info = {"label": label, "mode": mode, "config": args.config, "sets": args.set, "weak_households_per_rank": args.weak,
             "git": git, "machine": machine_info(),
             "command": "/usr/bin/python3 " + " ".join([sys.argv[0]] + sys.argv[1:]), "runs": results}
-    (out / "results.json").write_text(json.dumps(info, indent=2) + "\n")
-    md = [f"### {label} ({mode} scaling)", "",
-          f"`{info['command']}` at commit `{info['git']['commit'][:12]}`"
-          f"{' (uncommitted changes)' if info['git']['dirty'] else ''}; {info['machine']['cpu_model']}, "
-          f"{info['machine']['cores']} cores, {info['machine']['mem_total_gib']} GiB.", "",
-          table(results, mode), "", phase_table(results), "", traffic_table(results), ""]
-    text = "\n".join(md)
-    (out / "results.md").write_text(text)
-    print(text)
+    write_report(out, info)
 
 
 if __name__ == "__main__":
