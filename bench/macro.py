@@ -311,7 +311,7 @@ def rederive(out):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--config", required=True, help="scenario YAML")
+    ap.add_argument("--config", help="scenario YAML (required unless --rederive)")
     ap.add_argument("--ranks", default="1,2", help="comma-separated MPI rank counts (default 1,2)")
     ap.add_argument("--set", action="append", default=[], help="config override key.path=value (repeatable)")
     ap.add_argument("--weak", type=int, default=0, metavar="N",
@@ -325,8 +325,12 @@ def main():
                     help="do not run: recompute the figures and tables of OUT/LABEL from its run directories")
     args = ap.parse_args()
     if args.rederive:
+        if not args.label and not args.config:
+            ap.error("--rederive needs --label (or the --config and --weak of the original run)")
         rederive(Path(args.out) / (args.label or f"{Path(args.config).stem}-{'weak' if args.weak else 'strong'}"))
         return
+    if not args.config:
+        ap.error("--config is required")
 
     if not Path(args.binary).exists():
         ap.error(f"{args.binary} not found; build first: cmake --preset release && cmake --build --preset release")
