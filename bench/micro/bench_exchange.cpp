@@ -64,7 +64,7 @@ void BM_ExchangeGhosts(benchmark::State& state) {
   const Partition partition(segments, comm.size());
   Exchange<GhostMsg> exchange(comm, partition);
   std::vector<GhostMsg> msgs(n);
-  for (std::size_t i = 0; i < n; ++i) msgs[i] = {i, i, static_cast<std::uint32_t>(i % 6), 1};
+  for (std::size_t i = 0; i < n; ++i) msgs[i] = {i, i, static_cast<std::uint32_t>(i % 6), 1, 3};
   for (const auto& m : msgs) exchange.post_to(comm.rank(), m);  // untimed warm-up round
   (void)exchange.exchange();
   for (auto _ : state) {

@@ -30,7 +30,7 @@ PurchaseSituation typical_situation() {
   s.social_share = {0.8, 0.1, 0.1, 0.0};
   s.cost = {800.0, 880.0, 400.0, 640.0};
   s.available = {true, true, true, true};
-  s.last_choice = Option::kNewLinear;
+  s.last_choice = static_cast<std::uint8_t>(Option::kNewLinear);
   return s;
 }
 
