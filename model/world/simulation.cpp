@@ -40,6 +40,36 @@ std::size_t idx(int i) {
   return static_cast<std::size_t>(i);
 }
 
+// Sorts `keys` ascending (LSD radix, 11 bits a pass) using `scratch`; keys are
+// below max_local * kMaxGroups. Returns the sorted keys (in one of the two).
+std::span<const std::uint32_t> radix_sort(std::vector<std::uint32_t>& keys,
+                                          std::vector<std::uint32_t>& scratch,
+                                          std::uint32_t max_local) {
+  const std::uint64_t limit = std::uint64_t{max_local} * agents::kMaxGroups;
+  int bits = 0;
+  while (bits < 32 && (std::uint64_t{1} << bits) < limit) ++bits;
+  scratch.resize(keys.size());
+  std::uint32_t* from = keys.data();
+  std::uint32_t* to = scratch.data();
+  constexpr int kDigit = 11;
+  constexpr std::uint32_t kMask = (1u << kDigit) - 1;
+  std::array<std::uint32_t, (1u << kDigit)> offsets{};
+  for (int shift = 0; shift < bits; shift += kDigit) {
+    offsets.fill(0);
+    for (std::size_t i = 0; i < keys.size(); ++i) ++offsets[(from[i] >> shift) & kMask];
+    std::uint32_t sum = 0;
+    for (auto& o : offsets) {
+      const std::uint32_t c = o;
+      o = sum;
+      sum += c;
+    }
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      to[offsets[(from[i] >> shift) & kMask]++] = from[i];
+    std::swap(from, to);
+  }
+  return {from, keys.size()};
+}
+
 std::vector<engine::IdSegment> segments(const IdLayout& ids, double company_weight) {
   return {{0, ids.households_begin, company_weight},
           {ids.households_begin, ids.households_end, 1.0}};
@@ -229,6 +259,7 @@ void Simulation::setup() {
 
   init_households();
   build_network();
+  rebuild_seen();
 
   // Initial national choice stock and chain-table boards, so that month 1 sees them.
   std::vector<std::int64_t> counts(groups * kOpt);
@@ -610,6 +641,54 @@ std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t loc
   return share;
 }
 
+void Simulation::rebuild_seen() {
+  const std::size_t groups = params_.groups.size();
+  const std::size_t local_n = households_.size();
+  seen_stride_ = local_n + ghost_ids_.size();
+  seen_.assign(groups * seen_stride_, 0);
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::uint8_t* row = seen_.data() + g * seen_stride_;
+    for (std::size_t i = 0; i < local_n; ++i)
+      row[i] = pack_seen(households_[i].last_choice[g], households_[i].last_eol[g]);
+    for (std::size_t s = 0; s < ghost_ids_.size(); ++s)
+      row[local_n + s] = pack_seen(ghost_choice_[s * groups + g], ghost_eol_[s * groups + g]);
+  }
+}
+
+void Simulation::social_shares_both(std::uint32_t local, int group,
+                                    std::array<double, agents::kOptions>& eol,
+                                    std::array<double, agents::kOptions>& purchase) const {
+  if (params_.global_mixing) {
+    eol = social_shares(local, group, true);
+    purchase = social_shares(local, group, false);
+    return;
+  }
+  eol = {};
+  purchase = {};
+  const std::uint32_t b = edge_begin_[local];
+  const std::uint32_t e = edge_begin_[local + 1];
+  if (b == e) return;
+  // Ghost entries (kGhostBit set) index past the local households.
+  const std::uint8_t* row = seen_.data() + idx(group) * seen_stride_;
+  const auto local_n = static_cast<std::uint32_t>(households_.size());
+  std::array<int, 16> joint{};
+  for (std::uint32_t k = b; k < e; ++k) {
+    const std::uint32_t v = edges_[k];
+    const std::uint32_t at = (v & ~kGhostBit) + (v >> 31) * local_n;
+    ++joint[row[at]];
+  }
+  std::array<int, kOpt> count_choice{};
+  std::array<int, kOpt> count_eol{};
+  for (std::size_t j = 0; j < joint.size(); ++j) {
+    count_choice[j & 3u] += joint[j];
+    count_eol[j >> 2] += joint[j];
+  }
+  for (int k = 0; k < kOpt; ++k) {
+    eol[idx(k)] = count_eol[idx(k)] / static_cast<double>(e - b);
+    purchase[idx(k)] = count_choice[idx(k)] / static_cast<double>(e - b);
+  }
+}
+
 // ---------------------------------------------------------------- phases ----
 
 void Simulation::phase_environment(Tick t) {
@@ -929,11 +1008,16 @@ void Simulation::phase_offers(Tick /*t*/) {
 }
 
 void Simulation::phase_consumers(Tick t) {
+  // Events of one tick are independent (choices become visible in the social
+  // phase, random streams are counter-based, totals are integers, messages are
+  // delivered in canonical order), so the bucket is processed in local-index
+  // order: neighbour scans then walk the network arrays nearly sequentially.
   auto& bucket = buckets_[t];
-  for (const std::uint32_t entry : bucket)
+  const std::span<const std::uint32_t> due =
+      radix_sort(bucket, bucket_scratch_, static_cast<std::uint32_t>(households_.size()));
+  for (const std::uint32_t entry : due)
     household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t);
-  bucket.clear();
-  bucket.shrink_to_fit();
+  std::vector<std::uint32_t>().swap(bucket);  // release the month's memory
   if (owns_government_) public_procurement();
 
   // Suppliers book their sales, in canonical order.
@@ -963,7 +1047,8 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
 
   // End of life of the product: repair, resell/donate, separate collection or residual waste.
   agents::ChoiceSituation eol;
-  eol.social_share = social_shares(local, g, true);
+  std::array<double, kOpt> purchase_share{};
+  social_shares_both(local, g, eol.social_share, purchase_share);
   const double density = std::min(1.0, density0_[h.municipality] + density_rise_);
   eol.cost = {params_.repair_cost_share * gp.price_eur, params_.resell_cost_share * gp.price_eur,
               params_.collection_effort * (1.0 - density),
@@ -991,7 +1076,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
     }
     // Purchase of the replacement.
     agents::ChoiceSituation s;
-    s.social_share = social_shares(local, g, false);
+    s.social_share = purchase_share;
     for (int k = 0; k < kOpt; ++k) {
       s.cost[idx(k)] = gp.price_eur * gp.price_factor[idx(k)];
       s.available[idx(k)] = !menus_[idx(g)][idx(k)].ids.empty();
@@ -1148,6 +1233,7 @@ void Simulation::phase_social(Tick /*t*/) {
     ++local_eol_counts_[pc.group][pc.eol];
     h.last_choice[pc.group] = pc.choice;
     h.last_eol[pc.group] = pc.eol;
+    seen_[pc.group * seen_stride_ + pc.local] = pack_seen(pc.choice, pc.eol);
     const AgentId id = first_household_ + pc.local;
     for (std::uint32_t k = subscriber_begin_[pc.local]; k < subscriber_begin_[pc.local + 1]; ++k)
       ghosts_.post_to(subscribers_[k], {id, id, pc.group, pc.choice, pc.eol});
@@ -1158,6 +1244,8 @@ void Simulation::phase_social(Tick /*t*/) {
     const auto slot = static_cast<std::size_t>(it - ghost_ids_.begin()) * groups + m.seq;
     ghost_choice_[slot] = m.choice;
     ghost_eol_[slot] = m.eol;
+    seen_[m.seq * seen_stride_ + households_.size() +
+          static_cast<std::size_t>(it - ghost_ids_.begin())] = pack_seen(m.choice, m.eol);
   }
 
   // Firms report to their chain table; tables aggregate and publish.

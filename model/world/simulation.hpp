@@ -180,6 +180,15 @@ class Simulation {
   agents::Company& company(AgentId id);
   std::array<double, agents::kOptions> social_shares(std::uint32_t local, int group,
                                                      bool eol) const;
+  // Both social shares of a household at once (end of life, purchase): one scan
+  // of its neighbours' packed choices; the same values as social_shares.
+  void social_shares_both(std::uint32_t local, int group, std::array<double, agents::kOptions>& eol,
+                          std::array<double, agents::kOptions>& purchase) const;
+  // Rebuilds the derived neighbour-choice array from households_ and the ghost copies.
+  void rebuild_seen();
+  static std::uint8_t pack_seen(std::uint8_t choice, std::uint8_t eol) {
+    return static_cast<std::uint8_t>(choice | (eol << 2));
+  }
 
   Params params_;
   const engine::Comm& comm_;
@@ -209,8 +218,18 @@ class Simulation {
   std::vector<std::uint32_t> subscriber_begin_;  // CSR over local households
   std::vector<std::int32_t> subscribers_;        // ranks
 
+  // Derived (rebuilt by rebuild_seen(), never saved): the last purchase and
+  // end-of-life choice of every local household and ghost copy, packed as
+  // choice | eol << 2, one byte per (group, agent) in group-major order
+  // [g * seen_stride_ + v], v = local index or households_.size() + ghost slot,
+  // so that a neighbour scan reads one byte per edge from a compact array.
+  std::vector<std::uint8_t> seen_;
+  std::size_t seen_stride_ = 0;
+
   // Event calendar: bucket per tick of (local index * kMaxGroups + group).
   std::vector<std::vector<std::uint32_t>> buckets_;
+  // Derived scratch: the due bucket sorted by local index (radix sort buffer).
+  std::vector<std::uint32_t> bucket_scratch_;
   std::vector<PendingChoice> pending_choices_;
 
   // Market state, identical on every rank.
