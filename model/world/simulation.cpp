@@ -476,10 +476,19 @@ Company& Simulation::company(AgentId id) {
 
 double Simulation::learning_factor(int group, int s) const {
   // c = c0 (X / X0)^-b with X the adopters now and X0 those at the start (+1 each,
-  // so that a strategy nobody had adopted yet starts at c0).
-  const double x = 1.0 + static_cast<double>(boards_[idx(group)].adopters[idx(s)]);
-  const double x0 = 1.0 + static_cast<double>(initial_adopters_[idx(group)][idx(s)]);
-  return std::pow(x / x0, -params_.strategies[idx(s)].learning);
+  // so that a strategy nobody had adopted yet starts at c0). Memoised on (X, X0):
+  // the same pow of the same arguments, computed once per change.
+  const std::int64_t ax = boards_[idx(group)].adopters[idx(s)];
+  const std::int64_t ax0 = initial_adopters_[idx(group)][idx(s)];
+  const std::size_t key = idx(group) * agents::kStrategies + idx(s);
+  if (learning_memo_.size() <= key)
+    learning_memo_.resize(params_.groups.size() * agents::kStrategies);
+  auto& memo = learning_memo_[key];
+  if (memo.x == ax && memo.x0 == ax0) return memo.value;
+  const double x = 1.0 + static_cast<double>(ax);
+  const double x0 = 1.0 + static_cast<double>(ax0);
+  memo = {ax, ax0, std::pow(x / x0, -params_.strategies[idx(s)].learning)};
+  return memo.value;
 }
 
 double Simulation::firm_material_kg_per_unit(const Company& c) const {
@@ -1015,19 +1024,39 @@ void Simulation::phase_consumers(Tick t) {
   auto& bucket = buckets_[t];
   const std::span<const std::uint32_t> due =
       radix_sort(bucket, bucket_scratch_, static_cast<std::uint32_t>(households_.size()));
+  order_counts_.resize(static_cast<std::size_t>(ids_.households_begin - ids_.companies_begin) *
+                       kOpt);
   for (const std::uint32_t entry : due)
     household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t);
   std::vector<std::uint32_t>().swap(bucket);  // release the month's memory
+  // One order per (supplier, option) for all of this rank's purchases.
+  for (const std::uint32_t key : order_keys_) {
+    const AgentId supplier = ids_.companies_begin + key / kOpt;
+    const std::size_t g = group_of(supplier);
+    const auto option = static_cast<std::uint8_t>(key % kOpt);
+    const double units = params_.groups[g].units_per_purchase * params_.household_weight;
+    orders_.post({supplier, first_household_, static_cast<std::uint32_t>(g * kOpt + option), option,
+                  units, order_counts_[key]});
+    order_counts_[key] = 0;
+  }
+  order_keys_.clear();
   if (owns_government_) public_procurement();
 
-  // Suppliers book their sales, in canonical order.
+  // Suppliers book their sales, in canonical order: public orders (the
+  // government has the lowest id) first, then households' purchases, each
+  // booked one by one as if it had come in its own message.
   for (const auto& m : orders_.exchange()) {
     auto& c = company(m.receiver);
     const auto& gp = params_.groups[c.group];
-    c.units_sold += m.units;
     const double price = gp.price_eur * gp.price_factor[m.option];
-    c.revenue += Euro::from_double(m.units * price);
-    c.cost += Euro::from_double(m.units * unit_cost(c, m.option));
+    const Euro revenue = Euro::from_double(m.units * price);
+    const Euro cost = Euro::from_double(m.units * unit_cost(c, m.option));
+    const std::uint32_t n = std::max<std::uint32_t>(m.count, 1);
+    for (std::uint32_t k = 0; k < n; ++k) {
+      c.units_sold += m.units;
+      c.revenue += revenue;
+      c.cost += cost;
+    }
   }
   std::fill(recyclate_demand_g_.begin(), recyclate_demand_g_.end(), 0);
   for (auto& c : companies_) {
@@ -1091,8 +1120,9 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       const auto it = std::upper_bound(menu.cumulative.begin(), menu.cumulative.end(), pick);
       const auto at = std::min<std::size_t>(static_cast<std::size_t>(it - menu.cumulative.begin()),
                                             menu.ids.size() - 1);
-      orders_.post({menu.ids[at], id, static_cast<std::uint32_t>(g),
-                    static_cast<std::uint8_t>(choice), units});
+      const auto key = static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin) * kOpt +
+                       static_cast<std::uint32_t>(choice);
+      if (order_counts_[key]++ == 0) order_keys_.push_back(key);
       row[idx(kPurchasesLinear + static_cast<int>(choice))] += milli(units);
     }
     const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
@@ -1123,7 +1153,8 @@ void Simulation::public_procurement() {
         const double w = menu.cumulative[k] - before;
         before = menu.cumulative[k];
         const double q = volume * w / total;
-        orders_.post({menu.ids[k], ids_.government, seq++, static_cast<std::uint8_t>(option), q});
+        orders_.post(
+            {menu.ids[k], ids_.government, seq++, static_cast<std::uint8_t>(option), q, 0});
         local_[g][kProcurement] +=
             milli(q * gp.price_eur * gp.price_factor[static_cast<std::size_t>(option)]);
       }

@@ -226,6 +226,19 @@ class Simulation {
   std::vector<std::uint8_t> seen_;
   std::size_t seen_stride_ = 0;
 
+  // Derived scratch of the consumers phase (empty between ticks): purchases
+  // counted per (supplier - companies_begin) * kOptions + option, and the keys
+  // touched this tick, posted as one aggregated order each.
+  std::vector<std::uint32_t> order_counts_;
+  std::vector<std::uint32_t> order_keys_;
+  // Derived memo of learning_factor per group * kStrategies + strategy: the
+  // adopter counts it was computed for and the value.
+  struct LearningMemo {
+    std::int64_t x = -1, x0 = -1;
+    double value = 1;
+  };
+  mutable std::vector<LearningMemo> learning_memo_;
+
   // Event calendar: bucket per tick of (local index * kMaxGroups + group).
   std::vector<std::vector<std::uint32_t>> buckets_;
   // Derived scratch: the due bucket sorted by local index (radix sort buffer).
