@@ -40,6 +40,20 @@ std::size_t idx(int i) {
   return static_cast<std::size_t>(i);
 }
 
+// std::upper_bound(v.begin(), v.end(), x) - v.begin() for a sorted, non-empty
+// or empty v, without data-dependent branches (the supplier draw is random).
+std::size_t upper_bound_index(const std::vector<double>& v, double x) {
+  std::size_t len = v.size();
+  if (len == 0) return 0;
+  const double* first = v.data();
+  while (len > 1) {
+    const std::size_t half = len / 2;
+    first = first[half - 1] <= x ? first + half : first;
+    len -= half;
+  }
+  return static_cast<std::size_t>(first - v.data()) + (*first <= x ? 1 : 0);
+}
+
 // Sorts `keys` ascending (LSD radix, 11 bits a pass) using `scratch`; keys are
 // below max_local * kMaxGroups. Returns the sorted keys (in one of the two).
 std::span<const std::uint32_t> radix_sort(std::vector<std::uint32_t>& keys,
@@ -680,21 +694,33 @@ void Simulation::social_shares_both(std::uint32_t local, int group,
   // Ghost entries (kGhostBit set) index past the local households.
   const std::uint8_t* row = seen_.data() + idx(group) * seen_stride_;
   const auto local_n = static_cast<std::uint32_t>(households_.size());
-  std::array<int, 16> joint{};
-  for (std::uint32_t k = b; k < e; ++k) {
-    const std::uint32_t v = edges_[k];
-    const std::uint32_t at = (v & ~kGhostBit) + (v >> 31) * local_n;
-    ++joint[row[at]];
-  }
-  std::array<int, kOpt> count_choice{};
-  std::array<int, kOpt> count_eol{};
-  for (std::size_t j = 0; j < joint.size(); ++j) {
-    count_choice[j & 3u] += joint[j];
-    count_eol[j >> 2] += joint[j];
+  std::array<std::uint32_t, kOpt> count_choice{};
+  std::array<std::uint32_t, kOpt> count_eol{};
+  if (e - b < 0xFFFFu) {
+    // Four 16-bit counters per 64-bit register: no store-to-load chain.
+    std::uint64_t acc_choice = 0;
+    std::uint64_t acc_eol = 0;
+    for (std::uint32_t k = b; k < e; ++k) {
+      const std::uint32_t v = edges_[k];
+      const std::uint8_t seen = row[(v & ~kGhostBit) + (v >> 31) * local_n];
+      acc_choice += std::uint64_t{1} << ((seen & 3u) * 16u);
+      acc_eol += std::uint64_t{1} << ((seen >> 2) * 16u);
+    }
+    for (std::size_t k = 0; k < count_choice.size(); ++k) {
+      count_choice[k] = static_cast<std::uint32_t>((acc_choice >> (16 * k)) & 0xFFFFu);
+      count_eol[k] = static_cast<std::uint32_t>((acc_eol >> (16 * k)) & 0xFFFFu);
+    }
+  } else {
+    for (std::uint32_t k = b; k < e; ++k) {
+      const std::uint32_t v = edges_[k];
+      const std::uint8_t seen = row[(v & ~kGhostBit) + (v >> 31) * local_n];
+      ++count_choice[seen & 3u];
+      ++count_eol[seen >> 2];
+    }
   }
   for (int k = 0; k < kOpt; ++k) {
-    eol[idx(k)] = count_eol[idx(k)] / static_cast<double>(e - b);
-    purchase[idx(k)] = count_choice[idx(k)] / static_cast<double>(e - b);
+    eol[idx(k)] = static_cast<int>(count_eol[idx(k)]) / static_cast<double>(e - b);
+    purchase[idx(k)] = static_cast<int>(count_choice[idx(k)]) / static_cast<double>(e - b);
   }
 }
 
@@ -1117,9 +1143,8 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       purchase_choice = static_cast<std::uint8_t>(choice);
       const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
       const double pick = rs.uniform() * menu.cumulative.back();
-      const auto it = std::upper_bound(menu.cumulative.begin(), menu.cumulative.end(), pick);
-      const auto at = std::min<std::size_t>(static_cast<std::size_t>(it - menu.cumulative.begin()),
-                                            menu.ids.size() - 1);
+      const auto at =
+          std::min<std::size_t>(upper_bound_index(menu.cumulative, pick), menu.ids.size() - 1);
       const auto key = static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin) * kOpt +
                        static_cast<std::uint32_t>(choice);
       if (order_counts_[key]++ == 0) order_keys_.push_back(key);
