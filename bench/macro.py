@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 TICK_PHASES = ["environment", "review", "government", "offers", "consumers", "materials", "social", "accounting"]
-EXCHANGE_KINDS = ["OrderMsg", "ApplicationMsg", "DecisionMsg", "ReportMsg", "GhostMsg"]
+EXCHANGE_KINDS = ["OrderMsg", "ApplicationMsg", "DecisionMsg", "ReportMsg", "GhostMsg", "ProjectMsg"]
 MPI_ENV = {
     # As .ci/env.sh: root may run Open MPI, more ranks than cores, loopback only.
     "OMPI_ALLOW_RUN_AS_ROOT": "1",
