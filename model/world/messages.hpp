@@ -71,7 +71,7 @@ struct ProjectMsg {
 // Household -> ranks holding it as a ghost neighbour: its new last choice.
 struct GhostMsg {
   AgentId receiver;   // the household whose ghost copy changes
-  AgentId sender;     // same household
+  AgentId sender;     // its ghost slot on the receiving rank (told at subscription)
   std::uint32_t seq;  // product-group index
   std::uint8_t choice;
   std::uint8_t eol;

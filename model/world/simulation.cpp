@@ -273,7 +273,7 @@ void Simulation::setup() {
 
   init_households();
   build_network();
-  rebuild_seen();
+  rebuild_derived();
 
   // Initial national choice stock and chain-table boards, so that month 1 sees them.
   std::vector<std::int64_t> counts(groups * kOpt);
@@ -462,10 +462,13 @@ void Simulation::build_network() {
     ++subscriber_begin_[static_cast<std::size_t>(m.receiver - first_household_) + 1];
   for (std::size_t i = 0; i < local_n; ++i) subscriber_begin_[i + 1] += subscriber_begin_[i];
   subscribers_.resize(inbox.size());
+  subscriber_slots_.resize(inbox.size());
   std::vector<std::uint32_t> fill(subscriber_begin_.begin(), subscriber_begin_.end() - 1);
-  for (const auto& m : inbox)
-    subscribers_[fill[static_cast<std::size_t>(m.receiver - first_household_)]++] =
-        static_cast<std::int32_t>(m.sender);
+  for (const auto& m : inbox) {
+    const std::uint32_t k = fill[static_cast<std::size_t>(m.receiver - first_household_)]++;
+    subscribers_[k] = static_cast<std::int32_t>(m.sender);
+    subscriber_slots_[k] = m.seq;
+  }
 }
 
 // ---------------------------------------------------------------- helpers ---
@@ -664,7 +667,11 @@ std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t loc
   return share;
 }
 
-void Simulation::rebuild_seen() {
+void Simulation::rebuild_derived() {
+  learning_memo_.clear();
+  order_counts_.clear();
+  order_keys_.clear();
+  bucket_scratch_.clear();
   const std::size_t groups = params_.groups.size();
   const std::size_t local_n = households_.size();
   seen_stride_ = local_n + ghost_ids_.size();
@@ -1292,16 +1299,18 @@ void Simulation::phase_social(Tick /*t*/) {
     seen_[pc.group * seen_stride_ + pc.local] = pack_seen(pc.choice, pc.eol);
     const AgentId id = first_household_ + pc.local;
     for (std::uint32_t k = subscriber_begin_[pc.local]; k < subscriber_begin_[pc.local + 1]; ++k)
-      ghosts_.post_to(subscribers_[k], {id, id, pc.group, pc.choice, pc.eol});
+      ghosts_.post_to(subscribers_[k], {id, subscriber_slots_[k], pc.group, pc.choice, pc.eol});
   }
   pending_choices_.clear();
   for (const auto& m : ghosts_.exchange()) {
-    const auto it = std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), m.receiver);
-    const auto slot = static_cast<std::size_t>(it - ghost_ids_.begin()) * groups + m.seq;
+    // The owner addresses the ghost slot directly (no search in ghost_ids_).
+    const auto s = static_cast<std::size_t>(m.sender);
+    if (s >= ghost_ids_.size() || ghost_ids_[s] != m.receiver)
+      throw std::logic_error("ghost update for a slot that holds another household");
+    const std::size_t slot = s * groups + m.seq;
     ghost_choice_[slot] = m.choice;
     ghost_eol_[slot] = m.eol;
-    seen_[m.seq * seen_stride_ + households_.size() +
-          static_cast<std::size_t>(it - ghost_ids_.begin())] = pack_seen(m.choice, m.eol);
+    seen_[m.seq * seen_stride_ + households_.size() + s] = pack_seen(m.choice, m.eol);
   }
 
   // Firms report to their chain table; tables aggregate and publish.

@@ -100,6 +100,12 @@ class Simulation {
   std::string adoption_rows() const;
   std::string decision_rows() const;
 
+  // Rebuilds every derived array (the packed neighbour choices seen_ from
+  // households_ and the ghost copies; the learning memo; the order scratch).
+  // setup() calls it; a restore that overwrites households_, ghost_choice_ or
+  // ghost_eol_ after setup() must call it before the next tick.
+  void rebuild_derived();
+
   // Local sizes, for logs and benchmarks.
   std::size_t local_households() const { return households_.size(); }
   std::size_t local_companies() const { return companies_.size(); }
@@ -184,8 +190,6 @@ class Simulation {
   // of its neighbours' packed choices; the same values as social_shares.
   void social_shares_both(std::uint32_t local, int group, std::array<double, agents::kOptions>& eol,
                           std::array<double, agents::kOptions>& purchase) const;
-  // Rebuilds the derived neighbour-choice array from households_ and the ghost copies.
-  void rebuild_seen();
   static std::uint8_t pack_seen(std::uint8_t choice, std::uint8_t eol) {
     return static_cast<std::uint8_t>(choice | (eol << 2));
   }
@@ -217,8 +221,11 @@ class Simulation {
   std::vector<std::uint8_t> ghost_eol_;          // [slot * groups + g]
   std::vector<std::uint32_t> subscriber_begin_;  // CSR over local households
   std::vector<std::int32_t> subscribers_;        // ranks
+  // Network structure like subscribers_ (built with it in build_network, never
+  // saved): the ghost slot of the household on that subscriber rank.
+  std::vector<std::uint32_t> subscriber_slots_;
 
-  // Derived (rebuilt by rebuild_seen(), never saved): the last purchase and
+  // Derived (rebuilt by rebuild_derived(), never saved): the last purchase and
   // end-of-life choice of every local household and ghost copy, packed as
   // choice | eol << 2, one byte per (group, agent) in group-major order
   // [g * seen_stride_ + v], v = local index or households_.size() + ghost slot,
