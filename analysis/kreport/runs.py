@@ -75,12 +75,18 @@ def read_run(path: Path) -> Run:
                               ("config.time.end", time.get("end"))) if v in (None, "")]
     if missing:
         raise ReportError(f"{mpath}: not a KetenSim run manifest (missing {', '.join(missing)})")
-    return Run(path=path, manifest=m, scenario=str(cfg["name"]), seed=int(m["seed"]),
+    # A run of a sweep is named by its sweep scenario (several sweep scenarios may
+    # share one config and so one config name), with the sweep's overrides.
+    sweep = m.get("sweep") if isinstance(m.get("sweep"), dict) else {}
+    scenario = str(sweep.get("scenario") or cfg["name"])
+    overrides = ([o for o in sweep.get("overrides", []) if not str(o).startswith("seed=")]
+                 if sweep else _overrides(str(m.get("command_line", ""))))
+    return Run(path=path, manifest=m, scenario=scenario, seed=int(m["seed"]),
                status=str(m.get("status", "unknown")), version=str(prog.get("version", "unknown")),
                commit=str(prog.get("git_commit", "unknown")), start=str(time["start"]),
                end=str(time["end"]), config_path=str(m.get("config_path", "")),
                description=str(cfg.get("description", "")),
-               overrides=_overrides(str(m.get("command_line", ""))))
+               overrides=overrides)
 
 
 def discover(paths: List[str]) -> Tuple[List[Run], List[Path], List[Path]]:

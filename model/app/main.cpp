@@ -1,5 +1,6 @@
-// `ketensim`: the command line. Subcommands run, validate, show-config and report.
-// Exit codes: 0 success, 1 failure while running, 2 bad usage or bad config.
+// `ketensim`: the command line. Subcommands run, resume, sweep, validate, show-config
+// and report. Exit codes: 0 success, 1 failure while running, 2 bad usage, bad config or
+// a refused checkpoint, 3 checkpointed after SIGTERM/SIGUSR1 (resubmit).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -9,6 +10,8 @@
 
 #include "model/app/report_command.hpp"
 #include "model/app/run_command.hpp"
+#include "model/app/signals.hpp"
+#include "model/app/sweep_command.hpp"
 #include "model/engine/mpi_context.hpp"
 #include "model/io/config_loader.hpp"
 #include "model/io/errors.hpp"
@@ -33,13 +36,16 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "report") return app::run_report(argc - 2, argv + 2);
   engine::MpiContext mpi(&argc, &argv);
   const engine::Comm world;
+  app::install_stop_handlers();
 
   CLI::App cli{
       "KetenSim: agent-based model of the Dutch circular-economy chain tables (NPCE 2025)."};
   cli.set_version_flag("--version", io::program_version() + " (" + io::program_commit() + ")");
   cli.require_subcommand(1);
   cli.footer(
-      "Exit codes: 0 success, 1 failure while running, 2 bad usage or bad config.\n"
+      "Exit codes: 0 success, 1 failure while running, 2 bad usage, bad config or a refused "
+      "checkpoint,\n"
+      "3 checkpointed after SIGTERM/SIGUSR1 (continue with: ketensim resume RUN_DIR).\n"
       "Run on several ranks with: mpirun -np N ketensim run CONFIG");
 
   app::RunOptions run;
@@ -61,6 +67,40 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--overwrite", run.overwrite, "Replace an existing run directory");
   run_cmd->add_flag("!--no-progress", run.progress, "Do not print progress");
   run_cmd->add_option("--log-level", run.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+
+  app::ResumeOptions resume;
+  auto* resume_cmd = cli.add_subcommand("resume",
+                                        "Continue a run from its newest checkpoint (any number of "
+                                        "ranks), appending to its time series.");
+  resume_cmd->add_option("run_dir", resume.run_dir, "Run directory with checkpoints/")->required();
+  resume_cmd->add_flag(
+      "--from-previous", resume.from_previous,
+      "Use the checkpoint before the newest one (when the newest is refused as corrupt)");
+  resume_cmd->add_flag("!--no-progress", resume.progress, "Do not print progress");
+  resume_cmd->add_option("--log-level", resume.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+
+  app::SweepOptions sweep;
+  auto* sweep_cmd = cli.add_subcommand("sweep",
+                                       "Run every scenario x replicate of a sweep file in this one "
+                                       "MPI job (groups of ranks per run).");
+  sweep_cmd->add_option("sweep_file", sweep.file, "Sweep YAML file (e.g. configs/sweeps/demo.yaml)")
+      ->required();
+  sweep_cmd->add_option("-o,--output", sweep.output, "Sweep folder (default: runs/<sweep name>)");
+  sweep_cmd
+      ->add_option(
+          "--ranks-per-run", sweep.ranks_per_run,
+          "MPI ranks per run (overrides the sweep file's ranks_per_run; divides the job's ranks)")
+      ->check(CLI::PositiveNumber);
+  sweep_cmd->add_option(
+      "--run-index", sweep.run_index,
+      "Run only run K (0-based, see --list) on all ranks: one run per job-array task");
+  sweep_cmd->add_flag("--overwrite", sweep.overwrite, "Replace an existing sweep folder");
+  sweep_cmd->add_flag("--list", sweep.list,
+                      "Print the runs (index, folder, seed, config, overrides) and exit");
+  sweep_cmd->add_flag("--count", sweep.count, "Print the number of runs and exit");
+  sweep_cmd->add_option("--log-level", sweep.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 
   std::vector<std::string> validate_files;
@@ -105,6 +145,14 @@ int main(int argc, char** argv) {
   if (*run_cmd) {
     run.command_line = joined(argc, argv);
     return app::run_scenario(run, world);
+  }
+  if (*resume_cmd) {
+    resume.command_line = joined(argc, argv);
+    return app::resume_run(resume, world);
+  }
+  if (*sweep_cmd) {
+    sweep.command_line = joined(argc, argv);
+    return app::run_sweep(sweep, world);
   }
   if (*validate_cmd) {
     int rc = app::kExitOk;

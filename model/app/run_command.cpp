@@ -5,13 +5,15 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
+#include "model/app/bench_probe.hpp"
+#include "model/app/run_loop.hpp"
 #include "model/io/config_loader.hpp"
 #include "model/io/errors.hpp"
 #include "model/io/logging.hpp"
@@ -45,104 +47,13 @@ nlohmann::json scenario_json(const config::Scenario& sc) {
   return nlohmann::json::parse(text);
 }
 
-// Root decides; every rank learns the outcome (code 0 = go on).
-int agree(const engine::Comm& comm, int code, std::string& message) {
-  std::string packet = std::to_string(code) + "\n" + message;
-  comm.broadcast(packet);
-  const auto nl = packet.find('\n');
-  message = packet.substr(nl + 1);
-  return std::stoi(packet.substr(0, nl));
+void print_error(const engine::Comm& comm, const std::string& message) {
+  if (comm.is_root()) std::fprintf(stderr, "ketensim: error: %s\n", message.c_str());
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
-
-// Peak resident set of this process so far (kB; Linux reports ru_maxrss in kB).
-long peak_rss_kb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
-}
-
-// CPU seconds of this process so far (user + system): on a shared machine a
-// steadier measure than wall time.
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto secs = [](const timeval& tv) {
-    return static_cast<double>(tv.tv_sec) + 1e-6 * static_cast<double>(tv.tv_usec);
-  };
-  return secs(usage.ru_utime) + secs(usage.ru_stime);
-}
-
-// Resident set now (kB), from /proc/self/statm; 0 where it is not available.
-long current_rss_kb() {
-  std::ifstream statm("/proc/self/statm");
-  long pages_total = 0;
-  long pages_resident = 0;
-  if (!(statm >> pages_total >> pages_resident)) return 0;
-  return pages_resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-// One "bench:" line per kind of traffic during the ticks (after minus before),
-// for bench/macro.py. Machine-readable key=value pairs.
-void log_traffic(const std::deque<engine::Traffic>& before,
-                 const std::deque<engine::Traffic>& after) {
-  for (const auto& a : after) {
-    engine::Traffic d = a;
-    for (const auto& b : before) {
-      if (b.kind != a.kind) continue;
-      d.calls -= b.calls;
-      d.messages -= b.messages;
-      d.messages_remote -= b.messages_remote;
-      d.bytes_local -= b.bytes_local;
-      d.bytes_sent -= b.bytes_sent;
-      d.bytes_received -= b.bytes_received;
-      d.seconds -= b.seconds;
-    }
-    spdlog::info(
-        "bench: traffic kind={} calls={} messages={} messages_remote={} bytes_local={} "
-        "bytes_sent={} bytes_received={} seconds={:.6f}",
-        d.kind, d.calls, d.messages, d.messages_remote, d.bytes_local, d.bytes_sent,
-        d.bytes_received, d.seconds);
-  }
-}
-
-// Per-rank measurements for the benchmarks (bench/macro.py reads these lines):
-// the "bench: rank" line, the phase line and the traffic of the ticks only.
-struct BenchProbe {
-  long rss_after_setup_kb = 0;
-  long peak_after_setup_kb = 0;
-  double cpu_after_setup = 0;
-  std::deque<engine::Traffic> traffic_after_setup;
-  std::chrono::steady_clock::time_point t_ticks;
-
-  explicit BenchProbe(const engine::Comm& comm)
-      : rss_after_setup_kb(current_rss_kb()),
-        peak_after_setup_kb(peak_rss_kb()),
-        cpu_after_setup(cpu_seconds()),
-        traffic_after_setup(comm.traffic()),
-        t_ticks(std::chrono::steady_clock::now()) {}
-
-  void log(const engine::Comm& comm, std::size_t households, std::size_t companies,
-           std::int64_t ticks, double setup_seconds, double output_seconds,
-           const std::vector<engine::PhaseScheduler::PhaseTiming>& timings) const {
-    const double tick_seconds = seconds_since(t_ticks);
-    const double tick_cpu_seconds = cpu_seconds() - cpu_after_setup;
-    spdlog::info(
-        "bench: rank rank={} ranks={} households={} companies={} ticks={} setup_s={:.6f} "
-        "ticks_s={:.6f} output_s={:.6f} setup_cpu_s={:.6f} ticks_cpu_s={:.6f} "
-        "rss_after_setup_kb={} peak_rss_after_setup_kb={} peak_rss_kb={}",
-        comm.rank(), comm.size(), households, companies, ticks, setup_seconds, tick_seconds,
-        output_seconds, cpu_after_setup, tick_cpu_seconds, rss_after_setup_kb, peak_after_setup_kb,
-        peak_rss_kb());
-    std::string phase_line;
-    for (const auto& p : timings) phase_line += fmt::format(" {}={:.6f}", p.name, p.seconds);
-    spdlog::info("bench: phases{}", phase_line);
-    log_traffic(traffic_after_setup, comm.traffic());
-  }
-};
 
 // The households-only diffusion model (model: DIFFUSION): set-up, ticks (until
 // `ticks` or a stable threshold cascade), its own timeseries.csv, the manifest.
@@ -187,36 +98,65 @@ void run_diffusion(const world::DiffusionParams& params, const engine::Comm& com
             output_seconds, model.scheduler().timings());
 }
 
+// The diffusion model's run (no checkpoints: validation runs take seconds).
+int run_diffusion_model(const RunSegment& seg, const world::DiffusionParams& params,
+                        const engine::Comm& comm) {
+  io::setup_logging(seg.run_dir / "logs", comm.rank(), seg.log_level);
+  io::RunDirectory dir(seg.run_dir, seg.info);
+  try {
+    if (comm.is_root()) dir.start();
+    spdlog::info("scenario '{}' seed {} on {} rank(s), output {}", seg.scenario.name(),
+                 seg.scenario.seed(), comm.size(), seg.run_dir.string());
+    run_diffusion(params, comm, dir, seg.progress);
+    if (comm.is_root())
+      std::fprintf(stdout, "ketensim: run complete: %s (timeseries.csv, manifest.json, logs/)\n",
+                   seg.run_dir.string().c_str());
+    return kExitOk;
+  } catch (const std::exception& e) {
+    spdlog::error("run failed: {}", e.what());
+    dir.fail(e.what());
+    if (comm.size() > 1) MPI_Abort(comm.handle(), kExitFailure);
+    return kExitFailure;
+  }
+}
+
 }  // namespace
+
+int agree(const engine::Comm& comm, int code, std::string& message) {
+  std::string packet = std::to_string(code) + "\n" + message;
+  comm.broadcast(packet);
+  const auto nl = packet.find('\n');
+  message = packet.substr(nl + 1);
+  return std::stoi(packet.substr(0, nl));
+}
 
 int run_scenario(const RunOptions& options, const engine::Comm& comm) {
   // 1. Config, on every rank (deterministic, so every rank agrees on errors).
-  config::Scenario scenario;
+  RunSegment seg;
   std::vector<std::string> overrides = options.overrides;
   if (options.seed) overrides.push_back("seed=" + std::to_string(*options.seed));
   try {
-    scenario = io::load_scenario(options.config, overrides, options.overlays);
+    seg.scenario = io::load_scenario(options.config, overrides, options.overlays);
   } catch (const ConfigError& e) {
-    if (comm.is_root()) std::fprintf(stderr, "ketensim: error: %s\n", e.what());
+    print_error(comm, e.what());
     return kExitBadInput;
   }
-  const bool diffusion = scenario.model() == config::DIFFUSION;
-  world::Params params;
+  const bool diffusion = seg.scenario.model() == config::DIFFUSION;
   world::DiffusionParams diffusion_params;
   try {
     if (diffusion) {
-      diffusion_params = world::resolve_diffusion(scenario);
+      diffusion_params = world::resolve_diffusion(seg.scenario);
     } else {
-      params = world::resolve(scenario);
+      seg.params = world::resolve(seg.scenario);
     }
   } catch (const std::exception& e) {
-    if (comm.is_root())
-      std::fprintf(stderr, "ketensim: error: %s: %s\n", options.config.c_str(), e.what());
+    print_error(comm, options.config + ": " + e.what());
     return kExitBadInput;
   }
 
   // 2. Run directory, created by the root rank only.
-  std::string message = options.output.empty() ? default_output(scenario.name()) : options.output;
+  std::string message =
+      options.output.empty() ? default_output(seg.scenario.name()) : options.output;
   int code = 0;
   if (comm.is_root()) {
     try {
@@ -228,76 +168,145 @@ int run_scenario(const RunOptions& options, const engine::Comm& comm) {
   }
   code = agree(comm, code, message);
   if (code != 0) {
-    if (comm.is_root()) std::fprintf(stderr, "ketensim: error: %s\n", message.c_str());
+    print_error(comm, message);
     return code;
   }
-  const fs::path run_dir = message;
+  seg.run_dir = message;
+  seg.info = io::RunInfo{
+      options.config, io::to_yaml(seg.scenario), scenario_json(seg.scenario), seg.scenario.seed(),
+      comm.size(),    options.command_line};
+  seg.progress = options.progress;
+  seg.log_level = options.log_level;
+  if (diffusion) return run_diffusion_model(seg, diffusion_params, comm);
+  return execute_run(seg, comm);
+}
 
-  io::setup_logging(run_dir / "logs", comm.rank(), options.log_level);
-  io::RunInfo info{options.config,  io::to_yaml(scenario), scenario_json(scenario),
-                   scenario.seed(), comm.size(),           options.command_line};
-  io::RunDirectory dir(run_dir, info);
-  try {
-    if (comm.is_root()) dir.start();
-    spdlog::info("scenario '{}' seed {} on {} rank(s), output {}", scenario.name(), scenario.seed(),
-                 comm.size(), run_dir.string());
-    if (diffusion) {
-      run_diffusion(diffusion_params, comm, dir, options.progress);
-      if (comm.is_root())
-        std::fprintf(stdout, "ketensim: run complete: %s (timeseries.csv, manifest.json, logs/)\n",
-                     run_dir.string().c_str());
-      return kExitOk;
-    }
-    const auto t_setup = std::chrono::steady_clock::now();
-    world::Simulation sim(params, comm);
-    sim.setup();
-    const double setup_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_setup).count();
-    spdlog::info("set-up {:.3f} s: {} households, {} companies on this rank", setup_seconds,
-                 sim.local_households(), sim.local_companies());
-    const BenchProbe probe(comm);
+int resume_run(const ResumeOptions& options, const engine::Comm& comm) {
+  // Console only until the checkpoint is accepted: a refusal writes nothing, not even a log line.
+  const bool console = options.console < 0 ? comm.is_root() : options.console != 0;
+  io::setup_console_logging(console ? 0 : 1, options.log_level);
+  const fs::path run_dir = options.run_dir;
+  RunSegment seg;
+  seg.run_dir = run_dir;
+  seg.progress = options.progress;
+  seg.log_level = options.log_level;
+  seg.console = options.console;
 
-    io::Progress progress(static_cast<int>(sim.ticks()), 5.0, comm.is_root() && options.progress);
-    const std::string header = world::timeseries_header();
-    double output_seconds = 0;
-    for (engine::Tick t = 0; t < sim.ticks(); ++t) {
-      sim.run_tick(t);
-      const std::string month = sim.calendar().at(t).to_string();
-      if (comm.is_root()) {
-        const auto t0 = std::chrono::steady_clock::now();
-        dir.append_timeseries(header,
-                              world::timeseries_rows(month, sim.group_ids(), sim.indicators()));
-        dir.append_csv("adoptions.csv", world::Simulation::adoptions_header(), sim.adoption_rows());
-        dir.append_csv("subsidy_decisions.csv", world::Simulation::decisions_header(),
-                       sim.decision_rows());
-        output_seconds +=
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // 1. The run's manifest (root): a complete run is left alone.
+  std::string message;
+  int code = 0;
+  if (comm.is_root()) {
+    try {
+      seg.previous_manifest = io::read_manifest(run_dir);
+      if (seg.previous_manifest.value("status", "") == "complete") {
+        code = -1;
+        message = "run " + run_dir.string() + " is already complete; nothing to resume";
       }
-      progress.update(static_cast<int>(t) + 1, month);
+    } catch (const RunDirError& e) {
+      code = kExitBadInput;
+      message = e.what();
     }
-    progress.finish();
-
-    std::vector<std::pair<std::string, double>> phases{
-        {"setup", comm.allreduce_max(setup_seconds)}};
-    for (const auto& p : sim.scheduler().timings())
-      phases.emplace_back(p.name, comm.allreduce_max(p.seconds));
-    phases.emplace_back("output", output_seconds);
-    if (comm.is_root()) {
-      dir.complete(phases, static_cast<int>(sim.ticks()));
-      std::fprintf(stdout, "ketensim: run complete: %s (timeseries.csv, manifest.json, logs/)\n",
-                   run_dir.string().c_str());
-    }
-    spdlog::info("done; messages sent by this rank: {}", sim.messages_sent());
-    probe.log(comm, sim.local_households(), sim.local_companies(),
-              static_cast<std::int64_t>(sim.ticks()), setup_seconds, output_seconds,
-              sim.scheduler().timings());
-    return kExitOk;
-  } catch (const std::exception& e) {
-    spdlog::error("run failed: {}", e.what());
-    dir.fail(e.what());
-    if (comm.size() > 1) MPI_Abort(comm.handle(), kExitFailure);
-    return kExitFailure;
   }
+  code = agree(comm, code, message);
+  if (code == -1) {
+    if (comm.is_root()) std::printf("ketensim: %s\n", message.c_str());
+    return kExitOk;
+  }
+  if (code != 0) {
+    print_error(comm, message);
+    return code;
+  }
+
+  // 2. The config the run was started with (every rank reads the same file).
+  const fs::path config = run_dir / "config.resolved.yaml";
+  try {
+    seg.scenario = io::load_scenario(config.string());
+    if (seg.scenario.model() == config::DIFFUSION)
+      throw std::runtime_error(run_dir.string() +
+                               " is a diffusion validation run; these take seconds and keep no "
+                               "checkpoints: run it again with `ketensim run`");
+    seg.params = world::resolve(seg.scenario);
+  } catch (const std::exception& e) {
+    print_error(comm, e.what());
+    return kExitBadInput;
+  }
+
+  // 3. Which checkpoint (root), then verify it (collective).
+  const fs::path dir = run_dir / "checkpoints";
+  std::string previous_name;
+  if (comm.is_root()) {
+    const auto all = engine::list_checkpoints(dir);
+    if (all.empty()) {
+      code = kExitBadInput;
+      message = "no checkpoint in " + dir.string() +
+                ": the run stopped before its first checkpoint; start it again with ketensim run "
+                "... -o " +
+                run_dir.string() + " --overwrite";
+    } else if (options.from_previous && all.size() < 2) {
+      code = kExitBadInput;
+      message = "--from-previous: " + dir.string() + " holds only one checkpoint (" +
+                all.back().filename().string() + ")";
+    } else {
+      message = (options.from_previous ? all[all.size() - 2] : all.back()).string();
+      if (!options.from_previous && all.size() >= 2)
+        previous_name = all[all.size() - 2].filename().string();
+    }
+  }
+  code = agree(comm, code, message);
+  if (code != 0) {
+    print_error(comm, message);
+    return code;
+  }
+  comm.broadcast(previous_name);
+  std::unique_ptr<engine::CheckpointReader> reader;
+  try {
+    reader = std::make_unique<engine::CheckpointReader>(comm, fs::path(message));
+  } catch (const CheckpointError& e) {
+    std::string text = std::string(e.what()) + "; refusing to resume (nothing was changed)";
+    if (!previous_name.empty())
+      text += "; to resume from the previous checkpoint (" + previous_name +
+              ") run: ketensim resume " + run_dir.string() + " --from-previous";
+    print_error(comm, text);
+    return kExitBadInput;
+  }
+
+  // 4. The config and the time series must be those the checkpoint was written with (root).
+  std::string resolved_yaml;
+  code = 0;
+  message.clear();
+  if (comm.is_root()) {
+    try {
+      std::ifstream in(config, std::ios::binary);
+      resolved_yaml.assign(std::istreambuf_iterator<char>(in), {});
+      if (reader->meta_at("config_crc32c") != config_checksum(resolved_yaml))
+        throw CheckpointError(config.string() + ": differs from the config the checkpoint " +
+                              reader->path().string() + " was written with");
+      for (const auto& output : io::parse_output_state(reader->meta_at("outputs")))
+        io::verify_output_prefix(run_dir, output);
+    } catch (const std::exception& e) {
+      code = kExitBadInput;
+      message = std::string(e.what()) + "; refusing to resume (nothing was changed)";
+    }
+  }
+  code = agree(comm, code, message);
+  if (code != 0) {
+    print_error(comm, message);
+    return code;
+  }
+  comm.broadcast(resolved_yaml);
+  nlohmann::json previous_config = nlohmann::json::object();
+  std::string command_line = options.command_line;
+  if (comm.is_root()) {
+    previous_config = seg.previous_manifest.value("config", nlohmann::json::object());
+    seg.info.config_path = seg.previous_manifest.value("config_path", config.string());
+  }
+  seg.info.resolved_config_yaml = resolved_yaml;
+  seg.info.resolved_config = comm.is_root() ? previous_config : scenario_json(seg.scenario);
+  seg.info.seed = seg.scenario.seed();
+  seg.info.ranks = comm.size();
+  seg.info.command_line = command_line;
+  seg.checkpoint = reader.get();
+  return execute_run(seg, comm);
 }
 
 }  // namespace ketensim::app

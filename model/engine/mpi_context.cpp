@@ -168,4 +168,25 @@ std::vector<std::uint8_t> Comm::allgather_bytes(std::span<const std::uint8_t> mi
   return out;
 }
 
+std::vector<std::string> Comm::gather_bytes(std::string_view mine, int root) const {
+  const int my_count = static_cast<int>(mine.size());
+  std::vector<int> counts(rank_ == root ? static_cast<std::size_t>(size_) : 0);
+  check(MPI_Gather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm_), "MPI_Gather");
+  std::vector<int> displs(counts.size());
+  int total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    displs[r] = total;
+    total += counts[r];
+  }
+  std::string all(static_cast<std::size_t>(total), '\0');
+  check(MPI_Gatherv(mine.data(), my_count, MPI_BYTE, all.data(), counts.data(), displs.data(),
+                    MPI_BYTE, root, comm_),
+        "MPI_Gatherv");
+  std::vector<std::string> out;
+  for (std::size_t r = 0; r < counts.size(); ++r)
+    out.push_back(
+        all.substr(static_cast<std::size_t>(displs[r]), static_cast<std::size_t>(counts[r])));
+  return out;
+}
+
 }  // namespace ketensim::engine

@@ -64,6 +64,8 @@ class Comm {
   void broadcast(std::string& bytes, int root = 0) const;
   // Every rank's bytes concatenated in rank order, on every rank.
   std::vector<std::uint8_t> allgather_bytes(std::span<const std::uint8_t> mine) const;
+  // Every rank's bytes, one string per rank, on `root` only (empty elsewhere).
+  std::vector<std::string> gather_bytes(std::string_view mine, int root = 0) const;
 
   // This rank's traffic by kind, in order of first use (measurement only; it
   // never changes what is communicated).

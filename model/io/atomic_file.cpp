@@ -11,7 +11,9 @@
 namespace ketensim::io {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents) {
-  const auto tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
+  // The pid keeps concurrent writers of one file (array tasks updating sweep.json) apart.
+  const auto tmp =
+      path.parent_path() / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw RunDirError("cannot write " + tmp.string() + ": " + std::strerror(errno));
   std::size_t done = 0;

@@ -4,6 +4,10 @@
 #include <stdexcept>
 #include <string>
 
+// CheckpointError (a checkpoint that is missing, truncated or corrupt) lives with the
+// checkpoint archive I/O in the engine.
+#include "model/engine/checkpoint_store.hpp"
+
 namespace ketensim {
 
 // Bad configuration or bad usage: exit code 2. The message already names
@@ -15,12 +19,6 @@ class ConfigError : public std::runtime_error {
 
 // A run directory that exists and may not be overwritten, or cannot be written.
 class RunDirError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// A checkpoint that is missing, truncated or corrupt.
-class CheckpointError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

@@ -18,14 +18,15 @@ void install(std::vector<spdlog::sink_ptr> sinks, int rank, const std::string& l
 }
 }  // namespace
 
-void setup_logging(const std::filesystem::path& log_dir, int rank, const std::string& level) {
+void setup_logging(const std::filesystem::path& log_dir, int rank, const std::string& level,
+                   bool append, int console) {
   std::vector<spdlog::sink_ptr> sinks;
   sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(
-      (log_dir / ("rank-" + std::to_string(rank) + ".log")).string(), true));
-  if (rank == 0) {
-    auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-    console->set_level(spdlog::level::info);
-    sinks.push_back(console);
+      (log_dir / ("rank-" + std::to_string(rank) + ".log")).string(), !append));
+  if (console < 0 ? rank == 0 : console != 0) {
+    auto stderr_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    stderr_sink->set_level(spdlog::level::info);
+    sinks.push_back(stderr_sink);
   }
   install(std::move(sinks), rank, level);
 }

@@ -21,6 +21,11 @@
 #include "model/world/messages.hpp"
 #include "model/world/params.hpp"
 
+namespace ketensim::engine {
+class CheckpointWriter;
+class CheckpointReader;
+}  // namespace ketensim::engine
+
 namespace ketensim::world {
 
 // Id layout, from the config alone: government, chain tables, companies per
@@ -102,9 +107,17 @@ class Simulation {
 
   // Rebuilds every derived array (the packed neighbour choices seen_ from
   // households_ and the ghost copies; the learning memo; the order scratch).
-  // setup() calls it; a restore that overwrites households_, ghost_choice_ or
-  // ghost_eol_ after setup() must call it before the next tick.
+  // setup() and restore_checkpoint() call it; anything else that overwrites
+  // households_, ghost_choice_ or ghost_eol_ must call it before the next tick.
   void rebuild_derived();
+
+  // Checkpoint/restart, in model/world/checkpoint.cpp, which keeps THE list of
+  // members that are saved and those that are rebuilt: a new member must be
+  // added to that list. Collective; called between ticks, before `next_tick`.
+  void save_checkpoint(engine::CheckpointWriter& out, engine::Tick next_tick) const;
+  // Collective; replaces setup(). Restores the state saved by save_checkpoint,
+  // whatever the number of ranks that wrote it, and returns the next tick to run.
+  engine::Tick restore_checkpoint(const engine::CheckpointReader& in);
 
   // Local sizes, for logs and benchmarks.
   std::size_t local_households() const { return households_.size(); }

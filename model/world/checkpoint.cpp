@@ -1,0 +1,473 @@
+// Checkpoint/restart of the world: Simulation::save_checkpoint and
+// Simulation::restore_checkpoint. Agent records are Boost.Serialization binary
+// archives in chunks keyed by agent id (engine/checkpoint_store), so any number
+// of ranks can read back what any number wrote. Random streams are
+// counter-based and need no state.
+//
+// THE LIST: every member of Simulation, and what a checkpoint does with it.
+// Keep it complete when adding a member (the static_asserts below catch new
+// fields in the agent structs).
+//
+// Saved (restored exactly):
+//   households_ (all fields, incl. due_tick, last_choice, last_eol) section "households"
+//   companies_ (all fields, incl. cash, debt, belief, best intention,
+//     crisis_loan, flags, flows)                                  section "companies"
+//   pending_ (pending subsidy applications, per company)          section "companies"
+//   prices_ (recyclate price is state; virgin price recomputed)   section "global"
+//   boards_ (chain-table boards incl. pledges)                    section "global"
+//   initial_adopters_ (X0 of learning curves)                     section "global"
+//   choice_counts_, eol_counts_ (national stocks of last choices) section "global"
+//   last_producer_profit_                                         section "global"
+//   table_members_ (members' reports to the chain tables, read by
+//     the next month's coalition building; from each table's owner) section "global"
+//   loans_granted_, start_secondary_share_, and the adaptive rule's
+//     reopen_until_year_, budget_multiplier_, belief_multiplier_,
+//     adaptive_triggers_                                          section "global"
+//   scheme_budget_left_eur_ (from the government's owner)         section "global"
+//   committed_cumulative_, budget_cumulative_,
+//   current_year_, current_month_                                 section "global"
+// Rebuilt from the config and the partition (by setup()):
+//   params_, ids_, partition_, calendar_, scheduler_, group_ids_, first_household_,
+//   first_company_, owns_government_, owned_tables_, the network (edge_begin_,
+//   edges_, ghost_ids_, subscriber_begin_, subscribers_, subscriber_slots_), the exchanges,
+//   density0_ (municipal collection density at the start), indicators_.refs
+// Rebuilt from saved state:
+//   buckets_ (event calendar) from households' due_tick
+//   local_choice_counts_, local_eol_counts_ from households' last_choice, last_eol
+//   ghost_choice_, ghost_eol_: fetched from the owners of the ghost households
+// Derived, rebuilt by rebuild_derived() at the end of the restore (and of setup()):
+//   seen_, seen_stride_ (packed last choices of local households and ghosts),
+//   learning_memo_ (memo of learning_factor), and the consumers-phase scratch
+//   order_counts_, order_keys_, bucket_scratch_ (empty between ticks)
+// Recomputed by the environment phase at the start of every tick:
+//   env_, density_rise_, procurement_circular_, waste_tax_eur_t_, residual_charge_eur_t_
+// Transient within a tick (empty or overwritten before use at a tick boundary):
+//   pending_choices_, menus_, recyclate_demand_g_, local_, indicators_ (but refs),
+//   coalitions_, loans_local_, current_tick_, adoption_events_, decision_events_
+// The output CSVs (timeseries.csv, adoptions.csv, subsidy_decisions.csv) are
+// not in the checkpoint: its metadata records their lengths and CRC-32C, and a
+// resume cuts them back to those lengths (model/app/run_loop.cpp).
+#include <algorithm>
+#include <boost/archive/archive_exception.hpp>
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+#include <type_traits>
+
+#include "model/engine/checkpoint_store.hpp"
+#include "model/world/simulation.hpp"
+
+namespace ketensim::world {
+
+namespace {
+
+using agents::Company;
+using agents::Household;
+
+// A new field in an agent struct changes its size: add it to transfer() below,
+// then update the size here.
+static_assert(sizeof(Household) == 44,
+              "Household changed: update transfer(Household) in checkpoint.cpp");
+static_assert(sizeof(Company) == 112,
+              "Company changed: update transfer(Company) in checkpoint.cpp");
+
+constexpr std::size_t kHouseholdChunk = 32768;
+constexpr std::size_t kCompanyChunk = 4096;
+constexpr std::uint32_t kGlobalVersion = 2;
+constexpr auto kArchiveFlags = boost::archive::no_header;
+
+// One function per record type serves both directions (Boost's `&`).
+template <class Ar, class E>
+void enum_field(Ar& ar, E& e) {
+  auto v = static_cast<std::underlying_type_t<E>>(e);
+  ar& v;
+  e = static_cast<E>(v);
+}
+
+template <class Ar>
+void euro_field(Ar& ar, engine::Euro& e) {
+  std::int64_t raw = e.raw();
+  ar& raw;
+  e = engine::Euro::from_raw(raw);
+}
+
+template <class Ar, class T, std::size_t N>
+void array_field(Ar& ar, std::array<T, N>& a) {
+  for (auto& x : a) ar& x;
+}
+
+template <class Ar>
+void transfer(Ar& ar, Household& h) {
+  ar& h.attitude& h.eol_attitude& h.municipality& h.income_class& h.reserved;
+  array_field(ar, h.due_tick);
+  array_field(ar, h.last_choice);
+  array_field(ar, h.last_eol);
+}
+
+template <class Ar>
+void transfer(Ar& ar, Company& c) {
+  ar& c.id& c.group;
+  enum_field(ar, c.role);
+  enum_field(ar, c.size);
+  ar& c.alive& c.ever_alive& c.adopted& c.review_month& c.negative_cash_months;
+  ar& c.attitude& c.threshold& c.efficiency& c.capacity_weight;
+  ar& c.recycled_content& c.base_monthly_revenue;
+  ar& c.belief& c.best_intention& c.best_strategy& c.crisis_loan;
+  euro_field(ar, c.cash);
+  euro_field(ar, c.debt);
+  ar& c.units_sold;
+  euro_field(ar, c.revenue);
+  euro_field(ar, c.cost);
+}
+
+template <class Ar>
+void transfer(Ar& ar, ChainBoard& b) {
+  ar& b.alive;
+  array_field(ar, b.adopters);
+  ar& b.revenue_total;
+  array_field(ar, b.revenue_adopters);
+  ar& b.recycler_capacity_milli& b.pledged;
+}
+
+template <class Ar>
+void transfer(Ar& ar, GroupPrices& p) {
+  ar& p.virgin_eur_t& p.recyclate_eur_t;
+}
+
+template <class Ar, class T>
+void vector_field(Ar& ar, std::vector<T>& v, std::size_t expected) {
+  std::uint64_t n = v.size();
+  ar& n;
+  if (n != expected)
+    throw CheckpointError("saved for " + std::to_string(n) + " entries, expected " +
+                          std::to_string(expected));
+  v.resize(expected);
+  for (auto& x : v) {
+    if constexpr (std::is_arithmetic_v<T>) {
+      ar& x;
+    } else if constexpr (requires { x.size(); }) {
+      array_field(ar, x);
+    } else {
+      transfer(ar, x);
+    }
+  }
+}
+
+// Chain-table member reports, per table, as a flat byte record list:
+// (group u32, id u64, intention f32, role u8, strategy u8, large u8).
+constexpr std::size_t kMemberBytes = 4 + 8 + 4 + 3;
+
+template <class T>
+void put(std::vector<std::uint8_t>& out, T v) {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(&v);
+  out.insert(out.end(), p, p + sizeof v);
+}
+
+template <class T>
+T take(const std::uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+std::string decode_error(const engine::CheckpointReader& in, const std::string& what) {
+  return in.path().string() + ": cannot decode the checkpoint (" + what +
+         "): the checkpoint is corrupt or was written by an incompatible version";
+}
+
+}  // namespace
+
+void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick next_tick) const {
+  for (std::size_t b = 0; b < households_.size(); b += kHouseholdChunk) {
+    const std::size_t n = std::min(kHouseholdChunk, households_.size() - b);
+    std::ostringstream os;
+    {
+      boost::archive::binary_oarchive ar(os, kArchiveFlags);
+      std::uint64_t count = n;
+      ar& count;
+      for (std::size_t i = 0; i < n; ++i) {
+        Household h = households_[b + i];
+        transfer(ar, h);
+      }
+    }
+    out.add_chunk("households", first_household_ + b, n, os.str());
+  }
+  for (std::size_t b = 0; b < companies_.size(); b += kCompanyChunk) {
+    const std::size_t n = std::min(kCompanyChunk, companies_.size() - b);
+    std::ostringstream os;
+    {
+      boost::archive::binary_oarchive ar(os, kArchiveFlags);
+      std::uint64_t count = n;
+      ar& count;
+      for (std::size_t i = 0; i < n; ++i) {
+        Company c = companies_[b + i];
+        PendingApplication p = pending_[b + i];
+        transfer(ar, c);
+        ar& p.strategy& p.p_without& p.u;
+      }
+    }
+    out.add_chunk("companies", first_company_ + b, n, os.str());
+  }
+  // Scheme budgets live on the government's owner: every rank gets them.
+  std::vector<double> budgets = scheme_budget_left_eur_;
+  {
+    const auto bytes = comm_.allgather_bytes(
+        owns_government_
+            ? std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(budgets.data()),
+                                            budgets.size() * sizeof(double))
+            : std::span<const std::uint8_t>());
+    if (bytes.size() != budgets.size() * sizeof(double))
+      throw std::logic_error("government owned by no or several ranks");
+    if (!bytes.empty()) std::memcpy(budgets.data(), bytes.data(), bytes.size());
+  }
+  // Chain-table member reports live on each table's owner: gather them.
+  std::vector<std::uint8_t> mine;
+  for (const int g : owned_tables_)
+    for (const auto& m : table_members_[static_cast<std::size_t>(g)]) {
+      put(mine, static_cast<std::uint32_t>(g));
+      put(mine, static_cast<std::uint64_t>(m.id));
+      put(mine, m.intention);
+      put(mine, m.role);
+      put(mine, m.strategy);
+      put(mine, static_cast<std::uint8_t>(m.large ? 1 : 0));
+    }
+  const auto members = comm_.allgather_bytes(mine);
+  if (comm_.is_root()) {
+    std::ostringstream os;
+    {
+      boost::archive::binary_oarchive ar(os, kArchiveFlags);
+      std::uint32_t version = kGlobalVersion;
+      std::uint32_t tick = next_tick;
+      ar& version& tick;
+      const std::size_t groups = params_.groups.size();
+      auto prices = prices_;
+      auto boards = boards_;
+      auto initial = initial_adopters_;
+      auto counts = choice_counts_;
+      auto profit = last_producer_profit_;
+      vector_field(ar, prices, groups);
+      vector_field(ar, boards, groups);
+      vector_field(ar, initial, groups);
+      vector_field(ar, counts, groups);
+      vector_field(ar, profit, groups);
+      vector_field(ar, budgets, params_.schemes.size());
+      int year = current_year_, month = current_month_;
+      std::int64_t committed = committed_cumulative_, budget = budget_cumulative_;
+      ar& committed& budget& year& month;
+      auto eol = eol_counts_;
+      vector_field(ar, eol, groups);
+      std::uint32_t loans = loans_granted_;
+      int reopen = reopen_until_year_, triggers = adaptive_triggers_;
+      double budget_mult = budget_multiplier_, belief_mult = belief_multiplier_,
+             secondary = start_secondary_share_;
+      ar& loans& reopen& triggers& budget_mult& belief_mult& secondary;
+      std::uint64_t member_count = members.size() / kMemberBytes;
+      ar& member_count;
+      for (std::size_t k = 0; k < members.size(); ++k) {
+        std::uint8_t byte = members[k];
+        ar& byte;
+      }
+    }
+    out.add_chunk("global", 0, 1, os.str());
+  }
+  out.set_meta("world.ids", std::to_string(partition_.total_ids()));
+  out.set_meta("world.households", std::to_string(params_.households));
+  out.set_meta("world.groups", std::to_string(params_.groups.size()));
+  out.set_meta("world.next_tick", std::to_string(next_tick));
+}
+
+engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) {
+  setup();  // collective: the partition-dependent structures and the network
+
+  std::string error;
+  engine::Tick next_tick = 0;
+  // Loaded here first, applied only once every rank has read its part.
+  std::vector<Household> households(households_.size());
+  std::vector<Company> companies(companies_.size());
+  std::vector<PendingApplication> pending(companies_.size());
+  auto prices = prices_;
+  auto boards = boards_;
+  auto initial = initial_adopters_;
+  auto counts = choice_counts_;
+  auto profit = last_producer_profit_;
+  auto budgets = scheme_budget_left_eur_;
+  int year = 0, month = 0;
+  std::int64_t committed = 0, budget = 0;
+  auto eol = eol_counts_;
+  std::uint32_t loans = 0;
+  int reopen = 0, triggers = 0;
+  double budget_mult = 1, belief_mult = 1, secondary = 0;
+  std::vector<std::vector<MemberIntent>> members(params_.groups.size());
+  try {
+    const auto mismatch = [&](const std::string& key, std::uint64_t here) {
+      if (in.meta_at(key) != std::to_string(here))
+        throw CheckpointError(
+            in.path().string() + ": the checkpoint was written for another configuration (" + key +
+            " " + in.meta_at(key) + ", this run has " + std::to_string(here) + ")");
+    };
+    mismatch("world.ids", partition_.total_ids());
+    mismatch("world.households", params_.households);
+    mismatch("world.groups", params_.groups.size());
+    next_tick = static_cast<engine::Tick>(std::stoul(in.meta_at("world.next_tick")));
+    if (next_tick == 0 || next_tick > calendar_.ticks())
+      throw CheckpointError(in.path().string() + ": next tick " + std::to_string(next_tick) +
+                            " outside the run");
+
+    std::size_t covered = 0;
+    for (const auto& chunk :
+         in.read("households", first_household_, first_household_ + households.size())) {
+      std::istringstream is(chunk.bytes);
+      boost::archive::binary_iarchive ar(is, kArchiveFlags);
+      std::uint64_t count = 0;
+      ar& count;
+      if (count != chunk.count) throw CheckpointError(decode_error(in, "household chunk size"));
+      for (std::uint64_t k = 0; k < count; ++k) {
+        Household h;
+        transfer(ar, h);
+        const AgentId id = chunk.first + k;
+        if (id < first_household_ || id >= first_household_ + households.size()) continue;
+        households[static_cast<std::size_t>(id - first_household_)] = h;
+        ++covered;
+      }
+    }
+    if (covered != households.size())
+      throw CheckpointError(in.path().string() +
+                            ": the checkpoint lacks household records for this rank's ids");
+
+    covered = 0;
+    for (const auto& chunk :
+         in.read("companies", first_company_, first_company_ + companies.size())) {
+      std::istringstream is(chunk.bytes);
+      boost::archive::binary_iarchive ar(is, kArchiveFlags);
+      std::uint64_t count = 0;
+      ar& count;
+      if (count != chunk.count) throw CheckpointError(decode_error(in, "company chunk size"));
+      for (std::uint64_t k = 0; k < count; ++k) {
+        Company c;
+        PendingApplication p;
+        transfer(ar, c);
+        ar& p.strategy& p.p_without& p.u;
+        const AgentId id = chunk.first + k;
+        if (c.id != id) throw CheckpointError(decode_error(in, "company id"));
+        if (id < first_company_ || id >= first_company_ + companies.size()) continue;
+        companies[static_cast<std::size_t>(id - first_company_)] = c;
+        pending[static_cast<std::size_t>(id - first_company_)] = p;
+        ++covered;
+      }
+    }
+    if (covered != companies.size())
+      throw CheckpointError(in.path().string() +
+                            ": the checkpoint lacks company records for this rank's ids");
+
+    const auto global = in.read("global", 0, 1);
+    if (global.size() != 1)
+      throw CheckpointError(in.path().string() + ": the checkpoint has no global state");
+    std::istringstream is(global.front().bytes);
+    boost::archive::binary_iarchive ar(is, kArchiveFlags);
+    std::uint32_t version = 0, tick = 0;
+    ar& version& tick;
+    if (version != kGlobalVersion || tick != next_tick)
+      throw CheckpointError(decode_error(in, "global state header"));
+    const std::size_t groups = params_.groups.size();
+    vector_field(ar, prices, groups);
+    vector_field(ar, boards, groups);
+    vector_field(ar, initial, groups);
+    vector_field(ar, counts, groups);
+    vector_field(ar, profit, groups);
+    vector_field(ar, budgets, params_.schemes.size());
+    ar& committed& budget& year& month;
+    vector_field(ar, eol, groups);
+    ar& loans& reopen& triggers& budget_mult& belief_mult& secondary;
+    std::uint64_t member_count = 0;
+    ar& member_count;
+    if (member_count > partition_.total_ids())
+      throw CheckpointError(decode_error(in, "chain-table member count"));
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(member_count) * kMemberBytes);
+    for (auto& byte : bytes) ar& byte;
+    for (std::size_t k = 0; k < bytes.size(); k += kMemberBytes) {
+      const std::uint8_t* p = bytes.data() + k;
+      const auto g = take<std::uint32_t>(p);
+      if (g >= groups) throw CheckpointError(decode_error(in, "chain-table member group"));
+      if (std::find(owned_tables_.begin(), owned_tables_.end(), static_cast<int>(g)) ==
+          owned_tables_.end())
+        continue;
+      members[g].push_back({static_cast<AgentId>(take<std::uint64_t>(p + 4)), take<float>(p + 12),
+                            p[16], p[17], p[18] != 0});
+    }
+    for (const auto& h : households)
+      for (std::size_t g = 0; g < groups; ++g)
+        if (h.due_tick[g] != Household::kNoEvent && h.due_tick[g] < next_tick)
+          throw CheckpointError(decode_error(in, "a purchase event before the checkpoint's month"));
+  } catch (const boost::archive::archive_exception& e) {
+    error = decode_error(in, e.what());
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  engine::agree_on_checkpoint_errors(comm_, error);
+
+  // Saved state.
+  households_ = std::move(households);
+  companies_ = std::move(companies);
+  pending_ = std::move(pending);
+  prices_ = std::move(prices);
+  boards_ = std::move(boards);
+  initial_adopters_ = std::move(initial);
+  choice_counts_ = std::move(counts);
+  last_producer_profit_ = std::move(profit);
+  scheme_budget_left_eur_ = std::move(budgets);
+  committed_cumulative_ = committed;
+  budget_cumulative_ = budget;
+  current_year_ = year;
+  current_month_ = month;
+  eol_counts_ = std::move(eol);
+  loans_granted_ = loans;
+  reopen_until_year_ = reopen;
+  adaptive_triggers_ = triggers;
+  budget_multiplier_ = budget_mult;
+  belief_multiplier_ = belief_mult;
+  start_secondary_share_ = secondary;
+  for (const int g : owned_tables_)
+    table_members_[static_cast<std::size_t>(g)] = std::move(members[static_cast<std::size_t>(g)]);
+
+  // Rebuilt from saved state: event calendar and local choice stock.
+  const std::size_t groups = params_.groups.size();
+  for (auto& bucket : buckets_) bucket.clear();
+  for (auto& row : local_choice_counts_) row.fill(0);
+  for (auto& row : local_eol_counts_) row.fill(0);
+  for (std::size_t i = 0; i < households_.size(); ++i) {
+    const auto& h = households_[i];
+    for (std::size_t g = 0; g < groups; ++g) {
+      if (h.due_tick[g] != Household::kNoEvent)
+        buckets_[h.due_tick[g]].push_back(static_cast<std::uint32_t>(i * agents::kMaxGroups + g));
+      ++local_choice_counts_[g][h.last_choice[g]];
+      ++local_eol_counts_[g][h.last_eol[g]];
+    }
+  }
+  pending_choices_.clear();
+
+  // Ghost copies: their owners send the current last choices.
+  engine::Exchange<GhostMsg> refresh(comm_, partition_);
+  for (std::size_t i = 0; i < households_.size(); ++i) {
+    const AgentId id = first_household_ + i;
+    for (std::uint32_t k = subscriber_begin_[i]; k < subscriber_begin_[i + 1]; ++k)
+      for (std::size_t g = 0; g < groups; ++g)
+        refresh.post_to(subscribers_[k],
+                        {id, subscriber_slots_[k], static_cast<std::uint32_t>(g),
+                         households_[i].last_choice[g], households_[i].last_eol[g]});
+  }
+  for (const auto& m : refresh.exchange()) {
+    // GhostMsg::sender is the ghost slot on this rank (see phase_social).
+    const auto s = static_cast<std::size_t>(m.sender);
+    if (s >= ghost_ids_.size() || ghost_ids_[s] != m.receiver)
+      throw std::logic_error("ghost refresh for a slot that holds another household");
+    const std::size_t slot = s * groups + m.seq;
+    ghost_choice_[slot] = m.choice;
+    ghost_eol_[slot] = m.eol;
+  }
+  rebuild_derived();
+  return next_tick;
+}
+
+}  // namespace ketensim::world
