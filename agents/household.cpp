@@ -36,8 +36,11 @@ std::array<double, kOptions> choice_probabilities(const ChoiceRule& rule, double
   double total = 0;
   for (int k = 0; k < kOptions; ++k) {
     const auto i = static_cast<std::size_t>(k);
-    // Subtracting the best intention keeps exp() finite for small temperatures.
-    p[i] = s.available[i] ? std::exp((bi[i] - best) / rule.temperature) : 0.0;
+    // Subtracting the best intention keeps exp() finite for small temperatures;
+    // the best option's term is exp(0) = 1 exactly, so it skips the call.
+    p[i] = !s.available[i] ? 0.0
+           : bi[i] == best ? 1.0
+                           : std::exp((bi[i] - best) / rule.temperature);
     total += p[i];
   }
   for (auto& x : p) x /= total;

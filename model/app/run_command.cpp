@@ -3,13 +3,16 @@
 #include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 
+#include "model/app/bench_probe.hpp"
 #include "model/app/run_loop.hpp"
 #include "model/io/config_loader.hpp"
 #include "model/io/errors.hpp"
@@ -62,6 +65,7 @@ void run_diffusion(const world::DiffusionParams& params, const engine::Comm& com
   const double setup_seconds = seconds_since(t_setup);
   spdlog::info("set-up {:.3f} s: {} households, {} edge entries, {} ghosts on this rank",
                setup_seconds, model.local_households(), model.local_edge_entries(), model.ghosts());
+  const BenchProbe probe(comm);
 
   io::Progress progress(static_cast<int>(model.ticks()), 5.0, comm.is_root() && show_progress);
   const std::string header = world::diffusion_timeseries_header();
@@ -90,6 +94,8 @@ void run_diffusion(const world::DiffusionParams& params, const engine::Comm& com
   getrusage(RUSAGE_SELF, &usage);
   spdlog::info("done; messages sent by this rank: {}, peak resident memory {:.1f} MB",
                model.messages_sent(), static_cast<double>(usage.ru_maxrss) / 1024.0);
+  probe.log(comm, model.local_households(), 0, static_cast<std::int64_t>(done), setup_seconds,
+            output_seconds, model.scheduler().timings());
 }
 
 // The diffusion model's run (no checkpoints: validation runs take seconds).

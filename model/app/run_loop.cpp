@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "model/app/bench_probe.hpp"
 #include "model/app/run_command.hpp"
 #include "model/app/signals.hpp"
 #include "model/engine/crc32c.hpp"
@@ -143,6 +144,7 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
     const double setup_seconds = seconds_since(t_setup);
     spdlog::info("set-up {:.3f} s: {} households, {} companies on this rank", setup_seconds,
                  sim->local_households(), sim->local_companies());
+    const BenchProbe probe(comm);
 
     const auto& cp = seg.scenario.checkpoint();
     const TestHooks hooks;
@@ -210,6 +212,9 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
       std::fflush(stdout);
     }
     spdlog::info("done; messages sent by this rank: {}", sim->messages_sent());
+    probe.log(comm, sim->local_households(), sim->local_companies(),
+              static_cast<std::int64_t>(ticks - first), setup_seconds, output_seconds,
+              sim->scheduler().timings());
     return kExitOk;
   } catch (const std::exception& e) {
     spdlog::error("run failed: {}", e.what());

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <vector>
 
 #include "model/engine/mpi_context.hpp"
@@ -39,7 +40,8 @@ struct ExchangeStats {
   std::uint64_t remote_bytes_sent = 0;  // of bytes_sent, to other ranks
   std::uint64_t messages_received = 0;  // delivered to this rank, own rank included
   std::uint64_t bytes_received = 0;     // messages_received * sizeof(M)
-  double seconds = 0;
+  double seconds = 0;                   // the whole exchange: packing, MPI, canonical sort
+  double mpi_seconds = 0;               // inside MPI calls only (waiting for slower ranks included)
 };
 
 template <Message M>
@@ -47,7 +49,10 @@ class Exchange {
  public:
   // `partition` must have one block per rank of `comm` and outlive the Exchange.
   Exchange(const Comm& comm, const Partition& partition)
-      : comm_(comm), partition_(partition), outboxes_(static_cast<std::size_t>(comm.size())) {
+      : comm_(comm),
+        partition_(partition),
+        outboxes_(static_cast<std::size_t>(comm.size())),
+        traffic_(&comm.traffic_for(short_type_name(typeid(M).name()))) {
     if (partition.ranks() != comm.size())
       throw std::invalid_argument("exchange: partition has " + std::to_string(partition.ranks()) +
                                   " blocks for " + std::to_string(comm.size()) + " ranks");
@@ -99,7 +104,9 @@ class Exchange {
       send_counts_[r] = checked_int(outboxes_[r].size());
     }
     const std::uint64_t remote = sent - outboxes_[me].size();
+    double t_mpi = MPI_Wtime();
     MPI_Alltoall(send_counts_.data(), 1, MPI_INT, recv_counts_.data(), 1, MPI_INT, comm_.handle());
+    double mpi_seconds = MPI_Wtime() - t_mpi;
     const std::size_t send_total = displacements(send_counts_, send_displs_);
     const std::size_t recv_total = displacements(recv_counts_, recv_displs_);
     send_buffer_.resize(send_total);
@@ -110,8 +117,10 @@ class Exchange {
       outboxes_[r].clear();
     }
     inbox_.resize(recv_total);
+    t_mpi = MPI_Wtime();
     MPI_Alltoallv(send_buffer_.data(), send_counts_.data(), send_displs_.data(), type_,
                   inbox_.data(), recv_counts_.data(), recv_displs_.data(), type_, comm_.handle());
+    mpi_seconds += MPI_Wtime() - t_mpi;
     if (shuffle_) shuffle_inbox();
     std::sort(inbox_.begin(), inbox_.end(), canonical_less);
     ++stats_.exchanges;
@@ -121,6 +130,15 @@ class Exchange {
     stats_.messages_received += inbox_.size();
     stats_.bytes_received += inbox_.size() * sizeof(M);
     stats_.seconds += MPI_Wtime() - t0;
+    stats_.mpi_seconds += mpi_seconds;
+    ++traffic_->calls;
+    traffic_->messages += sent;
+    traffic_->messages_remote += remote;
+    traffic_->bytes_local += (sent - remote) * sizeof(M);
+    traffic_->bytes_sent += remote * sizeof(M);
+    traffic_->bytes_received +=
+        (recv_total - static_cast<std::size_t>(recv_counts_[me])) * sizeof(M);
+    traffic_->seconds += mpi_seconds;
     ++rounds_;
     const auto dup = std::adjacent_find(inbox_.begin(), inbox_.end(), [](const M& a, const M& b) {
       return !canonical_less(a, b) && !canonical_less(b, a);
@@ -180,6 +198,7 @@ class Exchange {
   std::vector<M> inbox_;
   std::vector<int> send_counts_, recv_counts_, send_displs_, recv_displs_;
   ExchangeStats stats_;
+  Traffic* traffic_;  // shared with the Comm (and its copies): measurement only
   std::uint64_t rounds_ = 0;
   bool shuffle_ = false;
   std::uint64_t shuffle_seed_ = 0;

@@ -1,7 +1,11 @@
 #include "model/engine/mpi_context.hpp"
 
+#include <cxxabi.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 namespace ketensim::engine {
@@ -12,7 +16,46 @@ void check(int rc, const char* what) {
 }
 
 constexpr std::int64_t kMaxCount = std::numeric_limits<int>::max();
+
+// Books one collective call of `bytes` payload per rank into `t`.
+class CollectiveTimer {
+ public:
+  CollectiveTimer(Traffic& t, const Comm& comm, std::uint64_t bytes_sent,
+                  std::uint64_t bytes_received)
+      : t_(t), start_(MPI_Wtime()) {
+    ++t_.calls;
+    if (comm.size() > 1) {
+      t_.bytes_sent += bytes_sent;
+      t_.bytes_received += bytes_received;
+    } else {
+      t_.bytes_local += bytes_sent;
+    }
+  }
+  ~CollectiveTimer() { t_.seconds += MPI_Wtime() - start_; }
+  CollectiveTimer(const CollectiveTimer&) = delete;
+  CollectiveTimer& operator=(const CollectiveTimer&) = delete;
+
+ private:
+  Traffic& t_;
+  double start_;
+};
 }  // namespace
+
+std::string short_type_name(const char* mangled) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> demangled(
+      abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
+  std::string name = status == 0 && demangled ? demangled.get() : mangled;
+  const auto colon = name.rfind("::");
+  return colon == std::string::npos ? name : name.substr(colon + 2);
+}
+
+Traffic& Comm::traffic_for(std::string_view kind) const {
+  for (auto& t : *traffic_)
+    if (t.kind == kind) return t;
+  traffic_->push_back(Traffic{std::string(kind)});
+  return traffic_->back();
+}
 
 MpiContext::MpiContext(int* argc, char*** argv) {
   int initialised = 0;
@@ -36,10 +79,14 @@ Comm::Comm(MPI_Comm comm) : comm_(comm) {
 }
 
 void Comm::barrier() const {
+  CollectiveTimer timer(traffic_for("barrier"), *this, 0, 0);
   check(MPI_Barrier(comm_), "MPI_Barrier");
 }
 
 void Comm::allreduce_sum(std::span<std::int64_t> values) const {
+  if (values.empty()) return;
+  const std::uint64_t bytes = values.size() * sizeof(std::int64_t);
+  CollectiveTimer timer(traffic_for("allreduce"), *this, bytes, bytes);
   // In chunks, since MPI counts are ints; every rank passes the same length.
   for (std::size_t done = 0; done < values.size();) {
     const auto n = std::min(values.size() - done, static_cast<std::size_t>(kMaxCount));
@@ -56,29 +103,46 @@ std::int64_t Comm::allreduce_sum(std::int64_t value) const {
 }
 
 std::int64_t Comm::allreduce_max(std::int64_t value) const {
+  CollectiveTimer timer(traffic_for("allreduce"), *this, sizeof value, sizeof value);
   check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT64_T, MPI_MAX, comm_), "MPI_Allreduce");
   return value;
 }
 
 double Comm::allreduce_max(double value) const {
+  CollectiveTimer timer(traffic_for("allreduce"), *this, sizeof value, sizeof value);
   check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_MAX, comm_), "MPI_Allreduce");
   return value;
 }
 
 void Comm::broadcast(std::string& bytes, int root) const {
   auto size = static_cast<std::int64_t>(bytes.size());
+  Traffic& t = traffic_for("broadcast");
+  const double start = MPI_Wtime();
+  ++t.calls;
   check(MPI_Bcast(&size, 1, MPI_INT64_T, root, comm_), "MPI_Bcast");
   // Every rank sees the same size, so every rank throws together.
   if (size > kMaxCount) throw std::length_error("broadcast: more than 2^31 - 1 bytes");
   bytes.resize(static_cast<std::size_t>(size));
   if (size > 0)
     check(MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_BYTE, root, comm_), "MPI_Bcast");
+  const auto payload = static_cast<std::uint64_t>(size);
+  if (size_ == 1) {
+    t.bytes_local += payload;
+  } else if (rank_ == root) {
+    t.bytes_sent += payload * static_cast<std::uint64_t>(size_ - 1);
+  } else {
+    t.bytes_received += payload;
+  }
+  t.seconds += MPI_Wtime() - start;
 }
 
 std::vector<std::uint8_t> Comm::allgather_bytes(std::span<const std::uint8_t> mine) const {
   // Sizes travel as 64-bit so that every rank sees every size and an oversized
   // total makes all ranks throw together instead of overflowing an int.
   const auto my_size = static_cast<std::int64_t>(mine.size());
+  Traffic& t = traffic_for("allgather");
+  const double start = MPI_Wtime();
+  ++t.calls;
   std::vector<std::int64_t> sizes(static_cast<std::size_t>(size_));
   check(MPI_Allgather(&my_size, 1, MPI_INT64_T, sizes.data(), 1, MPI_INT64_T, comm_),
         "MPI_Allgather");
@@ -96,6 +160,11 @@ std::vector<std::uint8_t> Comm::allgather_bytes(std::span<const std::uint8_t> mi
   check(MPI_Allgatherv(mine.data(), counts[static_cast<std::size_t>(rank_)], MPI_BYTE, out.data(),
                        counts.data(), displs.data(), MPI_BYTE, comm_),
         "MPI_Allgatherv");
+  const auto mine_bytes = static_cast<std::uint64_t>(my_size);
+  t.bytes_local += mine_bytes;
+  t.bytes_sent += mine_bytes * static_cast<std::uint64_t>(size_ - 1);
+  t.bytes_received += static_cast<std::uint64_t>(total) - mine_bytes;
+  t.seconds += MPI_Wtime() - start;
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +25,22 @@ class MpiContext {
 
  private:
   bool owns_ = false;
+};
+
+// What one rank moved through a communicator for one kind of traffic (an
+// exchanged message type, or a collective), for the run log and bench/.
+// Bytes are payload, counted logically (independent of the MPI algorithm):
+// for an allreduce of n values each rank sends and receives 8n bytes; for an
+// allgather a rank sends its part to every other rank.
+struct Traffic {
+  std::string kind;
+  std::uint64_t calls = 0;
+  std::uint64_t messages = 0;         // exchanges: messages posted, to any rank
+  std::uint64_t messages_remote = 0;  // exchanges: messages posted to other ranks
+  std::uint64_t bytes_local = 0;      // payload that stayed on this rank
+  std::uint64_t bytes_sent = 0;       // payload to other ranks
+  std::uint64_t bytes_received = 0;   // payload from other ranks
+  double seconds = 0;  // wall time inside MPI calls (waiting for slower ranks included)
 };
 
 // A communicator: the world, or a group of ranks running one scenario of a sweep.
@@ -49,10 +67,21 @@ class Comm {
   // Every rank's bytes, one string per rank, on `root` only (empty elsewhere).
   std::vector<std::string> gather_bytes(std::string_view mine, int root = 0) const;
 
+  // This rank's traffic by kind, in order of first use (measurement only; it
+  // never changes what is communicated).
+  // Copies of a Comm share one set of counters.
+  const std::deque<Traffic>& traffic() const { return *traffic_; }
+  // The counter of `kind`, created on first use; references stay valid.
+  Traffic& traffic_for(std::string_view kind) const;
+
  private:
   MPI_Comm comm_;
   int rank_ = 0;
   int size_ = 1;
+  std::shared_ptr<std::deque<Traffic>> traffic_ = std::make_shared<std::deque<Traffic>>();
 };
+
+// Readable name of a type for traffic counters ("ketensim::world::OrderMsg" -> "OrderMsg").
+std::string short_type_name(const char* mangled);
 
 }  // namespace ketensim::engine

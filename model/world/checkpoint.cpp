@@ -29,12 +29,16 @@
 // Rebuilt from the config and the partition (by setup()):
 //   params_, ids_, partition_, calendar_, scheduler_, group_ids_, first_household_,
 //   first_company_, owns_government_, owned_tables_, the network (edge_begin_,
-//   edges_, ghost_ids_, subscriber_begin_, subscribers_), the exchanges,
+//   edges_, ghost_ids_, subscriber_begin_, subscribers_, subscriber_slots_), the exchanges,
 //   density0_ (municipal collection density at the start), indicators_.refs
 // Rebuilt from saved state:
 //   buckets_ (event calendar) from households' due_tick
 //   local_choice_counts_, local_eol_counts_ from households' last_choice, last_eol
 //   ghost_choice_, ghost_eol_: fetched from the owners of the ghost households
+// Derived, rebuilt by rebuild_derived() at the end of the restore (and of setup()):
+//   seen_, seen_stride_ (packed last choices of local households and ghosts),
+//   learning_memo_ (memo of learning_factor), and the consumers-phase scratch
+//   order_counts_, order_keys_, bucket_scratch_ (empty between ticks)
 // Recomputed by the environment phase at the start of every tick:
 //   env_, density_rise_, procurement_circular_, waste_tax_eur_t_, residual_charge_eur_t_
 // Transient within a tick (empty or overwritten before use at a tick boundary):
@@ -49,6 +53,7 @@
 #include <boost/archive/binary_oarchive.hpp>
 #include <cstring>
 #include <sstream>
+#include <stdexcept>
 #include <type_traits>
 
 #include "model/engine/checkpoint_store.hpp"
@@ -449,15 +454,19 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
     for (std::uint32_t k = subscriber_begin_[i]; k < subscriber_begin_[i + 1]; ++k)
       for (std::size_t g = 0; g < groups; ++g)
         refresh.post_to(subscribers_[k],
-                        {id, id, static_cast<std::uint32_t>(g), households_[i].last_choice[g],
-                         households_[i].last_eol[g]});
+                        {id, subscriber_slots_[k], static_cast<std::uint32_t>(g),
+                         households_[i].last_choice[g], households_[i].last_eol[g]});
   }
   for (const auto& m : refresh.exchange()) {
-    const auto it = std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), m.receiver);
-    const std::size_t slot = static_cast<std::size_t>(it - ghost_ids_.begin()) * groups + m.seq;
+    // GhostMsg::sender is the ghost slot on this rank (see phase_social).
+    const auto s = static_cast<std::size_t>(m.sender);
+    if (s >= ghost_ids_.size() || ghost_ids_[s] != m.receiver)
+      throw std::logic_error("ghost refresh for a slot that holds another household");
+    const std::size_t slot = s * groups + m.seq;
     ghost_choice_[slot] = m.choice;
     ghost_eol_[slot] = m.eol;
   }
+  rebuild_derived();
   return next_tick;
 }
 

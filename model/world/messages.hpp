@@ -11,12 +11,18 @@ namespace ketensim::world {
 using agents::AgentId;
 
 // Household -> supplier: units bought in one product group.
+// Households' purchases are aggregated on the sending rank: one message per
+// (supplier, option) and rank, carrying `count` purchases of `units` each (all
+// households of a group buy the same units); sender is the rank's first
+// household and seq = group * kOptions + option. Public procurement sends one
+// order of `units` with count 0.
 struct OrderMsg {
   AgentId receiver;
   AgentId sender;
-  std::uint32_t seq;  // product-group index (one purchase per group per tick)
+  std::uint32_t seq;
   std::uint8_t option;
   double units;
+  std::uint32_t count;  // purchases of `units` each; 0: a single order of `units`
 };
 
 // Firm -> government: application to a subsidy scheme.
@@ -65,7 +71,7 @@ struct ProjectMsg {
 // Household -> ranks holding it as a ghost neighbour: its new last choice.
 struct GhostMsg {
   AgentId receiver;   // the household whose ghost copy changes
-  AgentId sender;     // same household
+  AgentId sender;     // its ghost slot on the receiving rank (told at subscription)
   std::uint32_t seq;  // product-group index
   std::uint8_t choice;
   std::uint8_t eol;

@@ -285,7 +285,19 @@ Params resolve(const config::Scenario& sc) {
   p.recycling_yield = m.recycling_yield();
   p.collection_share = m.collection_share();
   p.recycling_cost_share = m.recycling_cost_share();
-  p.company_weight = sc.engine().company_weight();
+  if (sc.engine().company_weight() > 0) {
+    p.company_weight = sc.engine().company_weight();
+  } else {
+    // Derived from the scale: a household costs about one purchase event per
+    // group and mean lifetime each month, a company about kCompanyEvents such
+    // events a month (review, operation, booking aggregated orders; measured on
+    // nl-10pct, bench/RESULTS.md). The partition only moves work between ranks:
+    // results do not depend on it.
+    constexpr double kCompanyEvents = 0.25;
+    double events = 0;
+    for (const auto& g : p.groups) events += 1.0 / std::max(g.mean_lifetime_months, 1.0);
+    p.company_weight = std::clamp(kCompanyEvents / std::max(events, 1e-9), 0.01, 1000.0);
+  }
   p.shuffle_arrivals = sc.engine().shuffle_arrivals();
   return p;
 }

@@ -172,7 +172,7 @@ struct Params {
   int adaptive_extend_years = 2;
 
   // Engine.
-  double company_weight = 50;
+  double company_weight = 1;  // resolved: the config value or the derived one
   bool shuffle_arrivals = false;
 
   // Article 21 envelope for `year` (years after the last entry repeat it).

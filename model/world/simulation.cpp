@@ -40,6 +40,50 @@ std::size_t idx(int i) {
   return static_cast<std::size_t>(i);
 }
 
+// std::upper_bound(v.begin(), v.end(), x) - v.begin() for a sorted, non-empty
+// or empty v, without data-dependent branches (the supplier draw is random).
+std::size_t upper_bound_index(const std::vector<double>& v, double x) {
+  std::size_t len = v.size();
+  if (len == 0) return 0;
+  const double* first = v.data();
+  while (len > 1) {
+    const std::size_t half = len / 2;
+    first = first[half - 1] <= x ? first + half : first;
+    len -= half;
+  }
+  return static_cast<std::size_t>(first - v.data()) + (*first <= x ? 1 : 0);
+}
+
+// Sorts `keys` ascending (LSD radix, 11 bits a pass) using `scratch`; keys are
+// below max_local * kMaxGroups. Returns the sorted keys (in one of the two).
+std::span<const std::uint32_t> radix_sort(std::vector<std::uint32_t>& keys,
+                                          std::vector<std::uint32_t>& scratch,
+                                          std::uint32_t max_local) {
+  const std::uint64_t limit = std::uint64_t{max_local} * agents::kMaxGroups;
+  int bits = 0;
+  while (bits < 32 && (std::uint64_t{1} << bits) < limit) ++bits;
+  scratch.resize(keys.size());
+  std::uint32_t* from = keys.data();
+  std::uint32_t* to = scratch.data();
+  constexpr int kDigit = 11;
+  constexpr std::uint32_t kMask = (1u << kDigit) - 1;
+  std::array<std::uint32_t, (1u << kDigit)> offsets{};
+  for (int shift = 0; shift < bits; shift += kDigit) {
+    offsets.fill(0);
+    for (std::size_t i = 0; i < keys.size(); ++i) ++offsets[(from[i] >> shift) & kMask];
+    std::uint32_t sum = 0;
+    for (auto& o : offsets) {
+      const std::uint32_t c = o;
+      o = sum;
+      sum += c;
+    }
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      to[offsets[(from[i] >> shift) & kMask]++] = from[i];
+    std::swap(from, to);
+  }
+  return {from, keys.size()};
+}
+
 std::vector<engine::IdSegment> segments(const IdLayout& ids, double company_weight) {
   return {{0, ids.households_begin, company_weight},
           {ids.households_begin, ids.households_end, 1.0}};
@@ -229,6 +273,7 @@ void Simulation::setup() {
 
   init_households();
   build_network();
+  rebuild_derived();
 
   // Initial national choice stock and chain-table boards, so that month 1 sees them.
   std::vector<std::int64_t> counts(groups * kOpt);
@@ -417,10 +462,13 @@ void Simulation::build_network() {
     ++subscriber_begin_[static_cast<std::size_t>(m.receiver - first_household_) + 1];
   for (std::size_t i = 0; i < local_n; ++i) subscriber_begin_[i + 1] += subscriber_begin_[i];
   subscribers_.resize(inbox.size());
+  subscriber_slots_.resize(inbox.size());
   std::vector<std::uint32_t> fill(subscriber_begin_.begin(), subscriber_begin_.end() - 1);
-  for (const auto& m : inbox)
-    subscribers_[fill[static_cast<std::size_t>(m.receiver - first_household_)]++] =
-        static_cast<std::int32_t>(m.sender);
+  for (const auto& m : inbox) {
+    const std::uint32_t k = fill[static_cast<std::size_t>(m.receiver - first_household_)]++;
+    subscribers_[k] = static_cast<std::int32_t>(m.sender);
+    subscriber_slots_[k] = m.seq;
+  }
 }
 
 // ---------------------------------------------------------------- helpers ---
@@ -445,10 +493,19 @@ Company& Simulation::company(AgentId id) {
 
 double Simulation::learning_factor(int group, int s) const {
   // c = c0 (X / X0)^-b with X the adopters now and X0 those at the start (+1 each,
-  // so that a strategy nobody had adopted yet starts at c0).
-  const double x = 1.0 + static_cast<double>(boards_[idx(group)].adopters[idx(s)]);
-  const double x0 = 1.0 + static_cast<double>(initial_adopters_[idx(group)][idx(s)]);
-  return std::pow(x / x0, -params_.strategies[idx(s)].learning);
+  // so that a strategy nobody had adopted yet starts at c0). Memoised on (X, X0):
+  // the same pow of the same arguments, computed once per change.
+  const std::int64_t ax = boards_[idx(group)].adopters[idx(s)];
+  const std::int64_t ax0 = initial_adopters_[idx(group)][idx(s)];
+  const std::size_t key = idx(group) * agents::kStrategies + idx(s);
+  if (learning_memo_.size() <= key)
+    learning_memo_.resize(params_.groups.size() * agents::kStrategies);
+  auto& memo = learning_memo_[key];
+  if (memo.x == ax && memo.x0 == ax0) return memo.value;
+  const double x = 1.0 + static_cast<double>(ax);
+  const double x0 = 1.0 + static_cast<double>(ax0);
+  memo = {ax, ax0, std::pow(x / x0, -params_.strategies[idx(s)].learning)};
+  return memo.value;
 }
 
 double Simulation::firm_material_kg_per_unit(const Company& c) const {
@@ -608,6 +665,70 @@ std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t loc
   }
   for (int k = 0; k < kOpt; ++k) share[idx(k)] = count[idx(k)] / static_cast<double>(e - b);
   return share;
+}
+
+void Simulation::rebuild_derived() {
+  learning_memo_.clear();
+  order_counts_.clear();
+  order_keys_.clear();
+  bucket_scratch_.clear();
+  const std::size_t groups = params_.groups.size();
+  const std::size_t local_n = households_.size();
+  seen_stride_ = local_n + ghost_ids_.size();
+  seen_.assign(groups * seen_stride_, 0);
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::uint8_t* row = seen_.data() + g * seen_stride_;
+    for (std::size_t i = 0; i < local_n; ++i)
+      row[i] = pack_seen(households_[i].last_choice[g], households_[i].last_eol[g]);
+    for (std::size_t s = 0; s < ghost_ids_.size(); ++s)
+      row[local_n + s] = pack_seen(ghost_choice_[s * groups + g], ghost_eol_[s * groups + g]);
+  }
+}
+
+void Simulation::social_shares_both(std::uint32_t local, int group,
+                                    std::array<double, agents::kOptions>& eol,
+                                    std::array<double, agents::kOptions>& purchase) const {
+  if (params_.global_mixing) {
+    eol = social_shares(local, group, true);
+    purchase = social_shares(local, group, false);
+    return;
+  }
+  eol = {};
+  purchase = {};
+  const std::uint32_t b = edge_begin_[local];
+  const std::uint32_t e = edge_begin_[local + 1];
+  if (b == e) return;
+  // Ghost entries (kGhostBit set) index past the local households.
+  const std::uint8_t* row = seen_.data() + idx(group) * seen_stride_;
+  const auto local_n = static_cast<std::uint32_t>(households_.size());
+  std::array<std::uint32_t, kOpt> count_choice{};
+  std::array<std::uint32_t, kOpt> count_eol{};
+  if (e - b < 0xFFFFu) {
+    // Four 16-bit counters per 64-bit register: no store-to-load chain.
+    std::uint64_t acc_choice = 0;
+    std::uint64_t acc_eol = 0;
+    for (std::uint32_t k = b; k < e; ++k) {
+      const std::uint32_t v = edges_[k];
+      const std::uint8_t seen = row[(v & ~kGhostBit) + (v >> 31) * local_n];
+      acc_choice += std::uint64_t{1} << ((seen & 3u) * 16u);
+      acc_eol += std::uint64_t{1} << ((seen >> 2) * 16u);
+    }
+    for (std::size_t k = 0; k < count_choice.size(); ++k) {
+      count_choice[k] = static_cast<std::uint32_t>((acc_choice >> (16 * k)) & 0xFFFFu);
+      count_eol[k] = static_cast<std::uint32_t>((acc_eol >> (16 * k)) & 0xFFFFu);
+    }
+  } else {
+    for (std::uint32_t k = b; k < e; ++k) {
+      const std::uint32_t v = edges_[k];
+      const std::uint8_t seen = row[(v & ~kGhostBit) + (v >> 31) * local_n];
+      ++count_choice[seen & 3u];
+      ++count_eol[seen >> 2];
+    }
+  }
+  for (int k = 0; k < kOpt; ++k) {
+    eol[idx(k)] = static_cast<int>(count_eol[idx(k)]) / static_cast<double>(e - b);
+    purchase[idx(k)] = static_cast<int>(count_choice[idx(k)]) / static_cast<double>(e - b);
+  }
 }
 
 // ---------------------------------------------------------------- phases ----
@@ -929,21 +1050,70 @@ void Simulation::phase_offers(Tick /*t*/) {
 }
 
 void Simulation::phase_consumers(Tick t) {
+  // Events of one tick are independent (choices become visible in the social
+  // phase, random streams are counter-based, totals are integers, messages are
+  // delivered in canonical order), so the bucket is processed in local-index
+  // order: neighbour scans then walk the network arrays nearly sequentially.
   auto& bucket = buckets_[t];
-  for (const std::uint32_t entry : bucket)
+  const std::span<const std::uint32_t> due =
+      radix_sort(bucket, bucket_scratch_, static_cast<std::uint32_t>(households_.size()));
+  order_counts_.resize(static_cast<std::size_t>(ids_.households_begin - ids_.companies_begin) *
+                       kOpt);
+  // Software prefetch (no effect on results): the household record and edge
+  // row of the event kFar ahead, the packed choices of the neighbours of the
+  // event kNear ahead (its edge row is in cache by then).
+  constexpr std::size_t kFar = 16;
+  constexpr std::size_t kNear = 6;
+  const bool network = !params_.global_mixing && !edges_.empty();
+  const auto local_n = static_cast<std::uint32_t>(households_.size());
+  for (std::size_t i = 0; i < due.size(); ++i) {
+    if (i + kFar < due.size()) {
+      const std::uint32_t far = due[i + kFar] / agents::kMaxGroups;
+      __builtin_prefetch(&households_[far]);
+      if (network) __builtin_prefetch(edges_.data() + edge_begin_[far]);
+    }
+    if (network && i + kNear < due.size()) {
+      const std::uint32_t near = due[i + kNear] / agents::kMaxGroups;
+      const std::uint8_t* row =
+          seen_.data() +
+          static_cast<std::size_t>(due[i + kNear] % agents::kMaxGroups) * seen_stride_;
+      for (std::uint32_t k = edge_begin_[near]; k < edge_begin_[near + 1]; ++k) {
+        const std::uint32_t v = edges_[k];
+        __builtin_prefetch(row + (v & ~kGhostBit) + (v >> 31) * local_n);
+      }
+    }
+    const std::uint32_t entry = due[i];
     household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t);
-  bucket.clear();
-  bucket.shrink_to_fit();
+  }
+  std::vector<std::uint32_t>().swap(bucket);  // release the month's memory
+  // One order per (supplier, option) for all of this rank's purchases.
+  for (const std::uint32_t key : order_keys_) {
+    const AgentId supplier = ids_.companies_begin + key / kOpt;
+    const std::size_t g = group_of(supplier);
+    const auto option = static_cast<std::uint8_t>(key % kOpt);
+    const double units = params_.groups[g].units_per_purchase * params_.household_weight;
+    orders_.post({supplier, first_household_, static_cast<std::uint32_t>(g * kOpt + option), option,
+                  units, order_counts_[key]});
+    order_counts_[key] = 0;
+  }
+  order_keys_.clear();
   if (owns_government_) public_procurement();
 
-  // Suppliers book their sales, in canonical order.
+  // Suppliers book their sales, in canonical order: public orders (the
+  // government has the lowest id) first, then households' purchases, each
+  // booked one by one as if it had come in its own message.
   for (const auto& m : orders_.exchange()) {
     auto& c = company(m.receiver);
     const auto& gp = params_.groups[c.group];
-    c.units_sold += m.units;
     const double price = gp.price_eur * gp.price_factor[m.option];
-    c.revenue += Euro::from_double(m.units * price);
-    c.cost += Euro::from_double(m.units * unit_cost(c, m.option));
+    const Euro revenue = Euro::from_double(m.units * price);
+    const Euro cost = Euro::from_double(m.units * unit_cost(c, m.option));
+    const std::uint32_t n = std::max<std::uint32_t>(m.count, 1);
+    for (std::uint32_t k = 0; k < n; ++k) {
+      c.units_sold += m.units;
+      c.revenue += revenue;
+      c.cost += cost;
+    }
   }
   std::fill(recyclate_demand_g_.begin(), recyclate_demand_g_.end(), 0);
   for (auto& c : companies_) {
@@ -963,7 +1133,8 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
 
   // End of life of the product: repair, resell/donate, separate collection or residual waste.
   agents::ChoiceSituation eol;
-  eol.social_share = social_shares(local, g, true);
+  std::array<double, kOpt> purchase_share{};
+  social_shares_both(local, g, eol.social_share, purchase_share);
   const double density = std::min(1.0, density0_[h.municipality] + density_rise_);
   eol.cost = {params_.repair_cost_share * gp.price_eur, params_.resell_cost_share * gp.price_eur,
               params_.collection_effort * (1.0 - density),
@@ -991,7 +1162,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
     }
     // Purchase of the replacement.
     agents::ChoiceSituation s;
-    s.social_share = social_shares(local, g, false);
+    s.social_share = purchase_share;
     for (int k = 0; k < kOpt; ++k) {
       s.cost[idx(k)] = gp.price_eur * gp.price_factor[idx(k)];
       s.available[idx(k)] = !menus_[idx(g)][idx(k)].ids.empty();
@@ -1003,11 +1174,11 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       purchase_choice = static_cast<std::uint8_t>(choice);
       const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
       const double pick = rs.uniform() * menu.cumulative.back();
-      const auto it = std::upper_bound(menu.cumulative.begin(), menu.cumulative.end(), pick);
-      const auto at = std::min<std::size_t>(static_cast<std::size_t>(it - menu.cumulative.begin()),
-                                            menu.ids.size() - 1);
-      orders_.post({menu.ids[at], id, static_cast<std::uint32_t>(g),
-                    static_cast<std::uint8_t>(choice), units});
+      const auto at =
+          std::min<std::size_t>(upper_bound_index(menu.cumulative, pick), menu.ids.size() - 1);
+      const auto key = static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin) * kOpt +
+                       static_cast<std::uint32_t>(choice);
+      if (order_counts_[key]++ == 0) order_keys_.push_back(key);
       row[idx(kPurchasesLinear + static_cast<int>(choice))] += milli(units);
     }
     const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
@@ -1038,7 +1209,8 @@ void Simulation::public_procurement() {
         const double w = menu.cumulative[k] - before;
         before = menu.cumulative[k];
         const double q = volume * w / total;
-        orders_.post({menu.ids[k], ids_.government, seq++, static_cast<std::uint8_t>(option), q});
+        orders_.post(
+            {menu.ids[k], ids_.government, seq++, static_cast<std::uint8_t>(option), q, 0});
         local_[g][kProcurement] +=
             milli(q * gp.price_eur * gp.price_factor[static_cast<std::size_t>(option)]);
       }
@@ -1148,16 +1320,21 @@ void Simulation::phase_social(Tick /*t*/) {
     ++local_eol_counts_[pc.group][pc.eol];
     h.last_choice[pc.group] = pc.choice;
     h.last_eol[pc.group] = pc.eol;
+    seen_[pc.group * seen_stride_ + pc.local] = pack_seen(pc.choice, pc.eol);
     const AgentId id = first_household_ + pc.local;
     for (std::uint32_t k = subscriber_begin_[pc.local]; k < subscriber_begin_[pc.local + 1]; ++k)
-      ghosts_.post_to(subscribers_[k], {id, id, pc.group, pc.choice, pc.eol});
+      ghosts_.post_to(subscribers_[k], {id, subscriber_slots_[k], pc.group, pc.choice, pc.eol});
   }
   pending_choices_.clear();
   for (const auto& m : ghosts_.exchange()) {
-    const auto it = std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), m.receiver);
-    const auto slot = static_cast<std::size_t>(it - ghost_ids_.begin()) * groups + m.seq;
+    // The owner addresses the ghost slot directly (no search in ghost_ids_).
+    const auto s = static_cast<std::size_t>(m.sender);
+    if (s >= ghost_ids_.size() || ghost_ids_[s] != m.receiver)
+      throw std::logic_error("ghost update for a slot that holds another household");
+    const std::size_t slot = s * groups + m.seq;
     ghost_choice_[slot] = m.choice;
     ghost_eol_[slot] = m.eol;
+    seen_[m.seq * seen_stride_ + households_.size() + s] = pack_seen(m.choice, m.eol);
   }
 
   // Firms report to their chain table; tables aggregate and publish.

@@ -105,6 +105,12 @@ class Simulation {
   std::string adoption_rows() const;
   std::string decision_rows() const;
 
+  // Rebuilds every derived array (the packed neighbour choices seen_ from
+  // households_ and the ghost copies; the learning memo; the order scratch).
+  // setup() and restore_checkpoint() call it; anything else that overwrites
+  // households_, ghost_choice_ or ghost_eol_ must call it before the next tick.
+  void rebuild_derived();
+
   // Checkpoint/restart, in model/world/checkpoint.cpp, which keeps THE list of
   // members that are saved and those that are rebuilt: a new member must be
   // added to that list. Collective; called between ticks, before `next_tick`.
@@ -193,6 +199,13 @@ class Simulation {
   agents::Company& company(AgentId id);
   std::array<double, agents::kOptions> social_shares(std::uint32_t local, int group,
                                                      bool eol) const;
+  // Both social shares of a household at once (end of life, purchase): one scan
+  // of its neighbours' packed choices; the same values as social_shares.
+  void social_shares_both(std::uint32_t local, int group, std::array<double, agents::kOptions>& eol,
+                          std::array<double, agents::kOptions>& purchase) const;
+  static std::uint8_t pack_seen(std::uint8_t choice, std::uint8_t eol) {
+    return static_cast<std::uint8_t>(choice | (eol << 2));
+  }
 
   Params params_;
   const engine::Comm& comm_;
@@ -221,9 +234,35 @@ class Simulation {
   std::vector<std::uint8_t> ghost_eol_;          // [slot * groups + g]
   std::vector<std::uint32_t> subscriber_begin_;  // CSR over local households
   std::vector<std::int32_t> subscribers_;        // ranks
+  // Network structure like subscribers_ (built with it in build_network, never
+  // saved): the ghost slot of the household on that subscriber rank.
+  std::vector<std::uint32_t> subscriber_slots_;
+
+  // Derived (rebuilt by rebuild_derived(), never saved): the last purchase and
+  // end-of-life choice of every local household and ghost copy, packed as
+  // choice | eol << 2, one byte per (group, agent) in group-major order
+  // [g * seen_stride_ + v], v = local index or households_.size() + ghost slot,
+  // so that a neighbour scan reads one byte per edge from a compact array.
+  std::vector<std::uint8_t> seen_;
+  std::size_t seen_stride_ = 0;
+
+  // Derived scratch of the consumers phase (empty between ticks): purchases
+  // counted per (supplier - companies_begin) * kOptions + option, and the keys
+  // touched this tick, posted as one aggregated order each.
+  std::vector<std::uint32_t> order_counts_;
+  std::vector<std::uint32_t> order_keys_;
+  // Derived memo of learning_factor per group * kStrategies + strategy: the
+  // adopter counts it was computed for and the value.
+  struct LearningMemo {
+    std::int64_t x = -1, x0 = -1;
+    double value = 1;
+  };
+  mutable std::vector<LearningMemo> learning_memo_;
 
   // Event calendar: bucket per tick of (local index * kMaxGroups + group).
   std::vector<std::vector<std::uint32_t>> buckets_;
+  // Derived scratch: the due bucket sorted by local index (radix sort buffer).
+  std::vector<std::uint32_t> bucket_scratch_;
   std::vector<PendingChoice> pending_choices_;
 
   // Market state, identical on every rank.

@@ -1,0 +1,73 @@
+// The household purchase decision (TPB intentions + logit choice), alone and
+// as the whole per-event kernel of the consumers phase: a fresh random stream,
+// the collection draw, the choice, the supplier draw and the next lifetime.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "agents/household.hpp"
+#include "model/engine/rng.hpp"
+
+namespace {
+
+using ketensim::agents::choose_purchase;
+using ketensim::agents::Option;
+using ketensim::agents::PurchaseRule;
+using ketensim::agents::PurchaseSituation;
+using ketensim::engine::RandomStream;
+
+// The npce2025 purchase rule and a typical situation (all four options offered).
+PurchaseRule npce_rule() {
+  PurchaseRule rule;
+  rule.temperature = 0.15;
+  return rule;
+}
+
+PurchaseSituation typical_situation() {
+  PurchaseSituation s;
+  s.social_share = {0.8, 0.1, 0.1, 0.0};
+  s.cost = {800.0, 880.0, 400.0, 640.0};
+  s.available = {true, true, true, true};
+  s.last_choice = static_cast<std::uint8_t>(Option::kNewLinear);
+  return s;
+}
+
+void BM_ChoosePurchase(benchmark::State& state) {
+  const PurchaseRule rule = npce_rule();
+  const PurchaseSituation s = typical_situation();
+  RandomStream rs(20251013, 7, 3, 3);
+  float attitude = 0.2f;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(choose_purchase(rule, attitude, s, rs));
+    attitude = attitude > 0.9f ? 0.1f : attitude + 0.01f;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ChoosePurchase);
+
+// What phase_consumers does per due event, minus the neighbour scan and the message post.
+void BM_HouseholdEventKernel(benchmark::State& state) {
+  const PurchaseRule rule = npce_rule();
+  const PurchaseSituation s = typical_situation();
+  std::vector<double> cumulative(1000);
+  for (std::size_t i = 0; i < cumulative.size(); ++i) cumulative[i] = static_cast<double>(i + 1);
+  std::uint64_t id = 40000;
+  for (auto _ : state) {
+    RandomStream rs(20251013, id++, 7, 3 * 16 + 1);
+    const bool collected = rs.uniform() < 0.35;
+    const Option choice = choose_purchase(rule, 0.3, s, rs);
+    const double pick = rs.uniform() * cumulative.back();
+    const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), pick);
+    const double life = rs.weibull(20.0, 12.4);
+    benchmark::DoNotOptimize(collected);
+    benchmark::DoNotOptimize(choice);
+    benchmark::DoNotOptimize(it);
+    benchmark::DoNotOptimize(life);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_HouseholdEventKernel);
+
+}  // namespace
