@@ -10,13 +10,14 @@ namespace ketensim::world {
 
 using agents::AgentId;
 
-// Household -> supplier: units bought in one product group.
+// Household (or public buyer) -> supplier or shop: units bought in one product group.
 struct OrderMsg {
   AgentId receiver;
   AgentId sender;
   std::uint32_t seq;  // product-group index (one purchase per group per tick)
   std::uint8_t option;
   double units;
+  double price;  // EUR per unit paid to the receiver (a shop: its margin per unit)
 };
 
 // Firm -> government: application to a subsidy scheme.

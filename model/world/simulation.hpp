@@ -152,7 +152,22 @@ class Simulation {
   };
   struct SupplierMenu {
     std::vector<AgentId> ids;
-    std::vector<double> cumulative;  // cumulative demand weights
+    std::vector<double> cumulative;  // cumulative demand weights (capacity x price^-elasticity)
+    std::vector<double> prices;      // cost-plus price per unit (suppliers only)
+    double mean_price = 0;           // expected price paid (demand-weighted)
+  };
+  // Alive capacity (demand weight) of one role in one group, and of its adopters per
+  // strategy; exact global totals recomputed in the offers phase of every tick.
+  struct RoleCapacity {
+    double capacity = 0;
+    double any_adopter = 0;  // capacity of those with at least one strategy
+    std::array<double, agents::kStrategies> adopters{};
+  };
+  // A producer's material mix this month.
+  struct MaterialMix {
+    double rc = 0;         // recycled content (share of material)
+    double imported = 0;   // share of the recycled part that is imported recyclate
+    double eur_per_t = 0;  // average material price
   };
 
   // Phases.
@@ -187,6 +202,14 @@ class Simulation {
   agents::StrategyEconomics economics(const agents::Company& c, int s) const;
   void operate_company(agents::Company& c);
   double unit_cost(const agents::Company& c, int option) const;
+  double offer_price(const agents::Company& c, int option) const;
+  double cost_factor(const agents::Company& c) const;
+  double producer_other_cost(int group) const;
+  double b2b_unit_cost(int group) const;
+  double manufacturer_share(int group, agents::Strategy s) const;
+  double recycled_capability(const agents::Company& c) const;
+  double enforced_min_rc(int group) const;
+  MaterialMix material_mix(const agents::Company& c, bool circular_line) const;
   double firm_material_kg_per_unit(const agents::Company& c) const;
   double learning_factor(int group, int s) const;
   bool is_local_company(AgentId id) const;
@@ -235,9 +258,13 @@ class Simulation {
   std::vector<std::array<std::int64_t, agents::kOptions>> local_choice_counts_;
   std::vector<std::array<std::int64_t, agents::kOptions>> eol_counts_;  // national stock
   std::vector<std::array<std::int64_t, agents::kOptions>> local_eol_counts_;
-  std::vector<std::int64_t> last_producer_profit_;  // milli-euro, national, last month
-  std::vector<std::int64_t> recyclate_demand_g_;    // grams this month, local
-  std::vector<double> scheme_budget_left_eur_;      // government owner only
+  std::vector<std::array<std::int64_t, agents::kRoles>>
+      last_role_profit_;  // milli-euro, last month
+  std::vector<std::array<RoleCapacity, agents::kRoles>> role_capacity_;
+  std::vector<std::array<SupplierMenu, agents::kOptions>> retail_menus_;  // shops stocking option k
+  std::vector<std::int64_t> b2b_spend_milli_;     // producers' purchases from manufacturers, local
+  std::vector<std::int64_t> recyclate_demand_g_;  // grams this month, local
+  std::vector<double> scheme_budget_left_eur_;    // government owner only
   std::vector<GroupEnv> env_;
   std::vector<float> density0_;  // collection density per municipality at the start
   double density_rise_ = 0;
