@@ -296,7 +296,8 @@ Params resolve(const config::Scenario& sc) {
   p.collection_fee = m.collection_fee_eur_per_t();
   p.sorted_price_share = m.sorted_price_share();
   p.imported_recyclate_factor = m.imported_recyclate_price_factor();
-  p.imported_recyclate_max = m.imported_recyclate_max_share();
+  p.imported_recyclate_share = m.imported_recyclate_share();
+  p.import_elasticity = m.import_elasticity();
   p.company_weight = sc.engine().company_weight();
   p.shuffle_arrivals = sc.engine().shuffle_arrivals();
   return p;

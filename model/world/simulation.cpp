@@ -310,7 +310,7 @@ void Simulation::init_company(Company& c, AgentId id, int group, Role role, Tick
     case Role::kRecycler: {
       // Recyclers sell what producers demand of domestic recyclate (at most the collected supply).
       const double demand_t = units_month * (new_share + gp.public_share) * gp.unit_mass_kg *
-                              gp.initial_rc * (1.0 - p.imported_recyclate_max) / 1000.0;
+                              gp.initial_rc * (1.0 - p.imported_recyclate_share) / 1000.0;
       role_market = std::min(collected_t * p.recycling_yield, demand_t) * gp.recyclate_price0;
       break;
     }
@@ -516,18 +516,21 @@ double Simulation::enforced_min_rc(int group) const {
 }
 
 Simulation::MaterialMix Simulation::material_mix(const Company& c, bool circular_line) const {
-  // Cheapest feasible mix of virgin, EU recyclate and imported recyclate: imported
-  // recyclate (up to its maximum share of the recycled part) when cheaper than EU
-  // recyclate; recycled content at the capability when recyclate is cheaper than
-  // virgin, else at the enforced minimum (capped by the capability). The circular
-  // line keeps the capability (its recycled content is what it is sold on).
+  // Cheapest feasible mix of virgin, EU recyclate and imported recyclate. The imported
+  // part of the recycled content grows with the price advantage of imports
+  // (availability and quality limit it: share x (P_EU / P_imp)^elasticity, at most 1);
+  // recycled content is at the capability when recyclate is cheaper than virgin,
+  // else at the enforced minimum (capped by the capability). The circular line keeps
+  // the capability (its recycled content is what it is sold on).
   const auto& pr = prices_[c.group];
   const auto& env = env_[c.group];
-  const double imported_price =
-      pr.recyclate_eur_t * params_.imported_recyclate_factor * env.floor_factor;
-  const double max_imported = std::min(1.0, params_.imported_recyclate_max * env.import_factor);
+  const double imported_price = env.imported_recyclate_eur_t;
   MaterialMix mix;
-  mix.imported = imported_price < pr.recyclate_eur_t ? max_imported : 0.0;
+  mix.imported = imported_price > 0
+                     ? std::min(1.0, params_.imported_recyclate_share * env.import_factor *
+                                         std::pow(pr.recyclate_eur_t / imported_price,
+                                                  params_.import_elasticity))
+                     : 1.0;
   const double recycled_price =
       mix.imported * imported_price + (1.0 - mix.imported) * pr.recyclate_eur_t;
   const double cap = recycled_capability(c);
@@ -775,6 +778,8 @@ void Simulation::phase_environment(Tick t) {
     prices_[g].virgin_eur_t =
         gp.virgin_price0 * std::pow(1.0 + gp.virgin_drift, years) * env.virgin_factor +
         ets_rise * gp.virgin_co2;
+    env.imported_recyclate_eur_t = params_.imported_recyclate_factor * gp.recyclate_price0 *
+                                   std::pow(1.0 + gp.virgin_drift, years) * env.floor_factor;
     env.epr = gp.epr && ym.year >= gp.epr_start_year;
     env.levy = gp.plastic_levy && params_.plastic_levy > 0 && ym.year >= params_.plastic_levy_start;
     env.import_share = std::min(1.0, gp.import_share * env.import_factor *

@@ -142,6 +142,7 @@ class Simulation {
   struct GroupEnv {
     double virgin_factor = 1, import_factor = 1, floor_factor = 1;
     double import_share = 0;
+    double imported_recyclate_eur_t = 0;  // world (non-EU) recyclate price
     bool epr = false;
     bool levy = false;
   };
