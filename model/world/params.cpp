@@ -298,6 +298,7 @@ Params resolve(const config::Scenario& sc) {
   p.imported_recyclate_factor = m.imported_recyclate_price_factor();
   p.imported_recyclate_share = m.imported_recyclate_share();
   p.import_elasticity = m.import_elasticity();
+  p.recycler_headroom = m.recycler_capacity_headroom();
   p.company_weight = sc.engine().company_weight();
   p.shuffle_arrivals = sc.engine().shuffle_arrivals();
   return p;

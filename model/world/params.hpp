@@ -156,6 +156,7 @@ struct Params {
   double sorting_yield = 0.85, sorting_cost_share = 0.1, collection_fee = 100;
   double sorted_price_share = 0.1;
   double imported_recyclate_factor = 0.85, imported_recyclate_share = 0.3, import_elasticity = 2;
+  double recycler_headroom = 1.25;
 
   // Regions, taxes, shocks, crisis loans, adaptive policy.
   std::uint32_t provinces = 12;

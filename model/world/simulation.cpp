@@ -307,13 +307,9 @@ void Simulation::init_company(Company& c, AgentId id, int group, Role role, Tick
           market_month * wholesale *
           (p.initial_second_hand * gp.price_factor[2] + p.initial_service * gp.price_factor[3]);
       break;
-    case Role::kRecycler: {
-      // Recyclers sell what producers demand of domestic recyclate (at most the collected supply).
-      const double demand_t = units_month * (new_share + gp.public_share) * gp.unit_mass_kg *
-                              gp.initial_rc * (1.0 - p.imported_recyclate_share) / 1000.0;
-      role_market = std::min(collected_t * p.recycling_yield, demand_t) * gp.recyclate_price0;
+    case Role::kRecycler:
+      role_market = recycler_market_t(group) * gp.recyclate_price0;
       break;
-    }
     case Role::kManufacturer:
       role_market = units_month * (new_share + gp.public_share) * b2b_unit_cost(group);
       break;
@@ -541,6 +537,26 @@ Simulation::MaterialMix Simulation::material_mix(const Company& c, bool circular
   }
   mix.eur_per_t = (1.0 - mix.rc) * pr.virgin_eur_t + mix.rc * recycled_price;
   return mix;
+}
+
+double Simulation::recycler_market_t(int group) const {
+  // Domestic recyclate (t/month) recyclers expect to sell at the start: producers' demand at
+  // the start (initial content, or the minimum in force in the start year) less imports, at
+  // most what the collected mass yields.
+  const auto& gp = params_.groups[idx(group)];
+  const auto& p = params_;
+  const double units_month = p.household_weight * static_cast<double>(p.households) *
+                             gp.units_per_purchase / gp.mean_lifetime_months;
+  const double new_share = 1.0 - p.initial_second_hand - p.initial_service;
+  double rc0 = gp.initial_rc;
+  for (const auto& rule : p.rules)
+    if (rule.group == group && rule.kind != 1 && rule.kind != 2 &&
+        rule.enforcement(calendar_.start().year) > 0)
+      rc0 = std::max(rc0, rule.min_rc);
+  const double demand_t = units_month * (new_share + gp.public_share) * gp.unit_mass_kg * rc0 *
+                          (1.0 - std::min(1.0, p.imported_recyclate_share)) / 1000.0;
+  const double collected_t = units_month * gp.unit_mass_kg * p.collection_share / 1000.0;
+  return std::min(collected_t * p.recycling_yield, demand_t);
 }
 
 double Simulation::producer_other_cost(int group) const {
@@ -1370,8 +1386,15 @@ void Simulation::phase_materials(Tick /*t*/) {
     const double sorted_price_t = params_.sorted_price_share * pr.recyclate_eur_t;
     // Recyclers buy sorted material only as far as producers demand domestic recyclate.
     const double recycler_yield = params_.recycling_yield / params_.sorting_yield;
-    const double supply_kg = sorted_kg * recycler_yield;
+    // Recyclers' processing capacity: headroom x the start market per unit of demand weight.
     const double recyclers = cap[static_cast<std::size_t>(Role::kRecycler)].capacity;
+    const double n_recyclers =
+        std::max<double>(gp.firms[static_cast<std::size_t>(Role::kRecycler)], 1);
+    const double expected_weight =
+        1.0 - gp.large_share + gp.large_share * params_.large_capacity_factor;
+    const double capacity_kg = params_.recycler_headroom * recycler_market_t(static_cast<int>(g)) *
+                               1000.0 / (n_recyclers * expected_weight) * recyclers;
+    const double supply_kg = std::min(sorted_kg * recycler_yield, capacity_kg);
     const double sold_kg = recyclers > 0 ? std::min(supply_kg, demand_kg) : 0.0;
     // Manufacturers share the producers' purchases by capacity, circular ones weighted up.
     const auto& mc = cap[static_cast<std::size_t>(Role::kManufacturer)];

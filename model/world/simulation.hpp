@@ -206,6 +206,7 @@ class Simulation {
   double offer_price(const agents::Company& c, int option) const;
   double cost_factor(const agents::Company& c) const;
   double producer_other_cost(int group) const;
+  double recycler_market_t(int group) const;
   double b2b_unit_cost(int group) const;
   double manufacturer_share(int group, agents::Strategy s) const;
   double recycled_capability(const agents::Company& c) const;
