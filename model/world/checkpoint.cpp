@@ -36,7 +36,8 @@
 //   local_choice_counts_, local_eol_counts_ from households' last_choice, last_eol
 //   ghost_choice_, ghost_eol_: fetched from the owners of the ghost households
 // Recomputed by the environment phase at the start of every tick:
-//   env_, density_rise_, procurement_circular_, waste_tax_eur_t_, residual_charge_eur_t_
+//   env_ (incl. the imported recyclate price), density_rise_, procurement_circular_,
+//   waste_tax_eur_t_, residual_charge_eur_t_, learning_ (learning factors from boards_)
 // Transient within a tick (empty or overwritten before use at a tick boundary):
 //   pending_choices_, menus_, retail_menus_, role_capacity_ (recomputed in the
 //   offers phase before any use), recyclate_demand_g_, b2b_spend_milli_, local_,

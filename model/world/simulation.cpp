@@ -170,6 +170,7 @@ void Simulation::setup() {
   local_eol_counts_.assign(groups, {});
   recyclate_demand_g_.assign(groups, 0);
   last_role_profit_.assign(groups, {});
+  learning_.assign(groups, {});
   role_capacity_.assign(groups, {});
   retail_menus_.resize(groups);
   b2b_spend_milli_.assign(groups, 0);
@@ -470,11 +471,7 @@ Company& Simulation::company(AgentId id) {
 }
 
 double Simulation::learning_factor(int group, int s) const {
-  // c = c0 (X / X0)^-b with X the adopters now and X0 those at the start (+1 each,
-  // so that a strategy nobody had adopted yet starts at c0).
-  const double x = 1.0 + static_cast<double>(boards_[idx(group)].adopters[idx(s)]);
-  const double x0 = 1.0 + static_cast<double>(initial_adopters_[idx(group)][idx(s)]);
-  return std::pow(x / x0, -params_.strategies[idx(s)].learning);
+  return learning_[idx(group)][idx(s)];
 }
 
 double Simulation::firm_material_kg_per_unit(const Company& c) const {
@@ -817,6 +814,15 @@ void Simulation::phase_environment(Tick t) {
   residual_charge_eur_t_ =
       (waste_tax_eur_t_ + co2_levy * params_.co2_per_t_residual) * params_.pass_through;
   density_rise_ = params_.density_growth * years;
+  // Learning factors of this month: c = c0 (X / X0)^-b with X the adopters on the last
+  // board and X0 those at the start (+1 each, so that a strategy nobody had adopted yet
+  // starts at c0). The board changes only in the social phase.
+  for (std::size_t g = 0; g < params_.groups.size(); ++g)
+    for (std::size_t s = 0; s < agents::kStrategies; ++s) {
+      const double x = 1.0 + static_cast<double>(boards_[g].adopters[s]);
+      const double x0 = 1.0 + static_cast<double>(initial_adopters_[g][s]);
+      learning_[g][s] = std::pow(x / x0, -params_.strategies[s].learning);
+    }
   if (t == 0 || ym.month == 1) {
     const double programme = params_.envelope_for(ym.year) * params_.programme_share;
     budget_cumulative_ += milli(programme);
@@ -1155,16 +1161,25 @@ void Simulation::phase_consumers(Tick t) {
   if (owns_government_) public_procurement();
 
   // Suppliers book their sales, in canonical order.
-  // Suppliers earn their cost-plus price, shops their margin.
+  // Suppliers earn their cost-plus price, shops their margin. Orders arrive sorted by
+  // receiver, so each firm's unit costs are computed once per option.
+  AgentId cached = 0;
+  std::array<double, kOpt> cost{};  // per option; < 0: not computed yet
   for (const auto& m : orders_.exchange()) {
     auto& c = company(m.receiver);
+    if (m.receiver != cached || cached == 0) {
+      cached = m.receiver;
+      cost.fill(-1.0);
+    }
     c.units_sold += m.units;
     c.revenue += Euro::from_double(m.units * m.price);
     if (c.role == Role::kRetailer) {
-      c.cost += Euro::from_double(m.units * m.price / (1.0 + params_.markup) * cost_factor(c));
+      if (cost[0] < 0) cost[0] = cost_factor(c) / (1.0 + params_.markup);
+      c.cost += Euro::from_double(m.units * m.price * cost[0]);
     } else {
       if (m.option == static_cast<std::uint8_t>(Option::kNewCircular)) c.units_circular += m.units;
-      c.cost += Euro::from_double(m.units * unit_cost(c, m.option));
+      if (cost[m.option] < 0) cost[m.option] = unit_cost(c, m.option);
+      c.cost += Euro::from_double(m.units * cost[m.option]);
     }
   }
   std::fill(recyclate_demand_g_.begin(), recyclate_demand_g_.end(), 0);
@@ -1371,74 +1386,88 @@ void Simulation::phase_materials(Tick /*t*/) {
     totals[3 * g + 2] = b2b_spend_milli_[g];
   }
   comm_.allreduce_sum(totals);
-  const double fixed = params_.fixed_cost_share;
+  // This month's material flows per group, from exact global totals.
+  struct Flows {
+    double collected_kg, demand_kg, b2b_eur, collectors, sorted_price_t, recyclers, supply_kg,
+        sold_kg, manufacturer_weight;
+  };
+  std::vector<Flows> flows(groups);
+  const double recycler_yield = params_.recycling_yield / params_.sorting_yield;
+  const double premium = params_.circular_premium;
   for (std::size_t g = 0; g < groups; ++g) {
     const auto& gp = params_.groups[g];
     const auto& cap = role_capacity_[g];
-    const double collected_kg = static_cast<double>(totals[3 * g]) / 1000.0;
-    const double demand_kg = static_cast<double>(totals[3 * g + 1]) / 1000.0;
-    const double b2b_eur = static_cast<double>(totals[3 * g + 2]) / 1000.0;
-    auto& pr = prices_[g];
+    auto& f = flows[g];
+    f.collected_kg = static_cast<double>(totals[3 * g]) / 1000.0;
+    f.demand_kg = static_cast<double>(totals[3 * g + 1]) / 1000.0;
+    f.b2b_eur = static_cast<double>(totals[3 * g + 2]) / 1000.0;
     // Collectors take in the separately collected mass (by capacity), are paid the
     // collection fee (PRO under EPR, else the municipality) and sell sorted material.
-    const double collectors = cap[static_cast<std::size_t>(Role::kCollector)].capacity;
-    const double sorted_kg = collectors > 0 ? collected_kg * params_.sorting_yield : 0.0;
-    const double sorted_price_t = params_.sorted_price_share * pr.recyclate_eur_t;
-    // Recyclers buy sorted material only as far as producers demand domestic recyclate.
-    const double recycler_yield = params_.recycling_yield / params_.sorting_yield;
-    // Recyclers' processing capacity: headroom x the start market per unit of demand weight.
-    const double recyclers = cap[static_cast<std::size_t>(Role::kRecycler)].capacity;
+    f.collectors = cap[static_cast<std::size_t>(Role::kCollector)].capacity;
+    const double sorted_kg = f.collectors > 0 ? f.collected_kg * params_.sorting_yield : 0.0;
+    f.sorted_price_t = params_.sorted_price_share * prices_[g].recyclate_eur_t;
+    // Recyclers buy sorted material only as far as producers demand domestic recyclate,
+    // within their processing capacity: headroom x the start market per unit of demand weight.
+    f.recyclers = cap[static_cast<std::size_t>(Role::kRecycler)].capacity;
     const double n_recyclers =
         std::max<double>(gp.firms[static_cast<std::size_t>(Role::kRecycler)], 1);
     const double expected_weight =
         1.0 - gp.large_share + gp.large_share * params_.large_capacity_factor;
     const double capacity_kg = params_.recycler_headroom * recycler_market_t(static_cast<int>(g)) *
-                               1000.0 / (n_recyclers * expected_weight) * recyclers;
-    const double supply_kg = std::min(sorted_kg * recycler_yield, capacity_kg);
-    const double sold_kg = recyclers > 0 ? std::min(supply_kg, demand_kg) : 0.0;
+                               1000.0 / (n_recyclers * expected_weight) * f.recyclers;
+    f.supply_kg = std::min(sorted_kg * recycler_yield, capacity_kg);
+    f.sold_kg = f.recyclers > 0 ? std::min(f.supply_kg, f.demand_kg) : 0.0;
     // Manufacturers share the producers' purchases by capacity, circular ones weighted up.
     const auto& mc = cap[static_cast<std::size_t>(Role::kManufacturer)];
-    const double premium = params_.circular_premium;
-    const double manufacturer_weight = mc.capacity + premium * mc.any_adopter;
-    for (auto& c : companies_) {
-      if (!c.alive || c.group != g) continue;
-      if (c.role == Role::kCollector) {
-        const double intake_kg = collected_kg * c.capacity_weight / collectors;
-        const double out_kg = intake_kg * params_.sorting_yield;
-        const double quality = 1.0 + premium * (c.has(Strategy::kExtend) ? 1.0 : 0.0) +
-                               premium * (c.has(Strategy::kRecycle) ? 1.0 : 0.0);
-        const double fee = intake_kg / 1000.0 * params_.collection_fee;
-        c.units_sold += out_kg;
-        c.revenue += Euro::from_double((fee + out_kg / 1000.0 * sorted_price_t) * quality);
-        c.cost += Euro::from_double(intake_kg / 1000.0 * params_.sorting_cost_share *
-                                        gp.recyclate_price0 * cost_factor(c) +
-                                    fixed * c.base_monthly_revenue);
-        local_[g][kCollectionFees] += milli(fee * quality);
-      } else if (c.role == Role::kRecycler) {
-        const double output_kg = sold_kg * c.capacity_weight / recyclers;
-        const double intake_kg = output_kg / recycler_yield;
-        c.units_sold += output_kg;
-        c.revenue += Euro::from_double(output_kg * pr.recyclate_eur_t / 1000.0);
-        c.cost +=
-            Euro::from_double(intake_kg / 1000.0 *
-                                  (sorted_price_t + params_.recycling_cost_share *
+    f.manufacturer_weight = mc.capacity + premium * mc.any_adopter;
+  }
+  const double fixed = params_.fixed_cost_share;
+  for (auto& c : companies_) {
+    if (!c.alive) continue;
+    const auto& gp = params_.groups[c.group];
+    const auto& f = flows[c.group];
+    auto& row = local_[c.group];
+    if (c.role == Role::kCollector) {
+      const double intake_kg = f.collected_kg * c.capacity_weight / f.collectors;
+      const double out_kg = intake_kg * params_.sorting_yield;
+      const double quality = 1.0 + premium * (c.has(Strategy::kExtend) ? 1.0 : 0.0) +
+                             premium * (c.has(Strategy::kRecycle) ? 1.0 : 0.0);
+      const double fee = intake_kg / 1000.0 * params_.collection_fee;
+      c.units_sold += out_kg;
+      c.revenue += Euro::from_double((fee + out_kg / 1000.0 * f.sorted_price_t) * quality);
+      c.cost += Euro::from_double(intake_kg / 1000.0 * params_.sorting_cost_share *
+                                      gp.recyclate_price0 * cost_factor(c) +
+                                  fixed * c.base_monthly_revenue);
+      row[kCollectionFees] += milli(fee * quality);
+    } else if (c.role == Role::kRecycler) {
+      const double output_kg = f.sold_kg * c.capacity_weight / f.recyclers;
+      const double intake_kg = output_kg / recycler_yield;
+      c.units_sold += output_kg;
+      c.revenue += Euro::from_double(output_kg * prices_[c.group].recyclate_eur_t / 1000.0);
+      c.cost +=
+          Euro::from_double(intake_kg / 1000.0 *
+                                (f.sorted_price_t + params_.recycling_cost_share *
                                                         gp.recyclate_price0 * cost_factor(c)) +
-                              fixed * c.base_monthly_revenue);
-        local_[g][kRecyclate] += grams(output_kg);
-      } else if (c.role == Role::kManufacturer) {
-        const double weight = c.capacity_weight * (1.0 + (c.adopted ? premium : 0.0));
-        const double sales = manufacturer_weight > 0 ? b2b_eur * weight / manufacturer_weight : 0.0;
-        c.revenue += Euro::from_double(sales);
-        c.cost += Euro::from_double(sales / (1.0 + params_.markup) * cost_factor(c) +
-                                    fixed * c.base_monthly_revenue);
-      }
+                            fixed * c.base_monthly_revenue);
+      row[kRecyclate] += grams(output_kg);
+    } else if (c.role == Role::kManufacturer) {
+      const double weight = c.capacity_weight * (1.0 + (c.adopted ? premium : 0.0));
+      const double sales =
+          f.manufacturer_weight > 0 ? f.b2b_eur * weight / f.manufacturer_weight : 0.0;
+      c.revenue += Euro::from_double(sales);
+      c.cost += Euro::from_double(sales / (1.0 + params_.markup) * cost_factor(c) +
+                                  fixed * c.base_monthly_revenue);
     }
-    if (comm_.is_root()) local_[g][kImported] += grams(std::max(0.0, demand_kg - sold_kg));
-    // Tatonnement on relative excess demand (against the domestic supply potential),
-    // within bounds set by the virgin price.
-    const double scale = std::max(demand_kg, supply_kg);
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    const auto& f = flows[g];
+    auto& pr = prices_[g];
+    if (comm_.is_root()) local_[g][kImported] += grams(std::max(0.0, f.demand_kg - f.sold_kg));
+    // Tatonnement on relative excess demand (against the domestic supply), within
+    // bounds set by the virgin price.
+    const double scale = std::max(f.demand_kg, f.supply_kg);
     if (scale > 0)
-      pr.recyclate_eur_t *= 1.0 + params_.recyclate_speed * (demand_kg - supply_kg) / scale;
+      pr.recyclate_eur_t *= 1.0 + params_.recyclate_speed * (f.demand_kg - f.supply_kg) / scale;
     // Cheap imported recyclate during a shock lowers the floor domestic recyclers can sell at.
     pr.recyclate_eur_t = std::clamp(
         pr.recyclate_eur_t, params_.recyclate_floor * env_[g].floor_factor * pr.virgin_eur_t,

@@ -263,6 +263,7 @@ class Simulation {
   std::vector<std::array<std::int64_t, agents::kRoles>>
       last_role_profit_;  // milli-euro, last month
   std::vector<std::array<RoleCapacity, agents::kRoles>> role_capacity_;
+  std::vector<std::array<double, agents::kStrategies>> learning_;  // this month's LF_s per group
   std::vector<std::array<SupplierMenu, agents::kOptions>> retail_menus_;  // shops stocking option k
   std::vector<std::int64_t> b2b_spend_milli_;     // producers' purchases from manufacturers, local
   std::vector<std::int64_t> recyclate_demand_g_;  // grams this month, local
