@@ -502,9 +502,8 @@ double Simulation::recycled_capability(const Company& c) const {
 double Simulation::enforced_min_rc(int group) const {
   double floor = 0;
   for (const auto& rule : params_.rules)
-    if (rule.group == group && rule.kind != 1 && rule.kind != 2 &&
-        rule.enforcement(current_year_) > 0)
-      floor = std::max(floor, rule.min_rc);
+    if (rule.group == group && rule.kind != 1 && rule.enforcement(current_year_) > 0)
+      floor = std::max(floor, rule.min_rc);  // every kind but ECODESIGN sets a content floor
   return floor;
 }
 
@@ -547,8 +546,7 @@ double Simulation::recycler_market_t(int group) const {
   const double new_share = 1.0 - p.initial_second_hand - p.initial_service;
   double rc0 = gp.initial_rc;
   for (const auto& rule : p.rules)
-    if (rule.group == group && rule.kind != 1 && rule.kind != 2 &&
-        rule.enforcement(calendar_.start().year) > 0)
+    if (rule.group == group && rule.kind != 1 && rule.enforcement(calendar_.start().year) > 0)
       rc0 = std::max(rc0, rule.min_rc);
   const double demand_t = units_month * (new_share + gp.public_share) * gp.unit_mass_kg * rc0 *
                           (1.0 - std::min(1.0, p.imported_recyclate_share)) / 1000.0;
