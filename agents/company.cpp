@@ -13,6 +13,12 @@ bool strategy_applies(Role role, Strategy s) {
       return s == Strategy::kExtend;
     case Role::kRecycler:
       return s == Strategy::kRecycle;
+    case Role::kManufacturer:  // components with less, substituted or recycled material
+      return s == Strategy::kReduce || s == Strategy::kSubstitute || s == Strategy::kRecycle;
+    case Role::kRetailer:  // stock circular products (substitute) or second-hand/service (extend)
+      return s == Strategy::kSubstitute || s == Strategy::kExtend;
+    case Role::kCollector:  // sort for reuse (extend) or high-grade sorting for recycling
+      return s == Strategy::kExtend || s == Strategy::kRecycle;
   }
   return false;
 }

@@ -33,7 +33,8 @@ struct Company {
   Euro cash;
   Euro debt;
   // Flows of the current month, booked by operations and cleared by accounting.
-  double units_sold = 0;
+  double units_sold = 0;      // producers: units; recyclers: kg of recyclate; collectors: kg sorted
+  double units_circular = 0;  // of which units of its circular line (producers)
   Euro revenue;
   Euro cost;
 

@@ -33,11 +33,18 @@ inline constexpr int kStrategies = 4;
 inline constexpr std::array<const char*, kStrategies> kStrategyNames = {"reduce", "substitute",
                                                                         "extend", "recycle"};
 
-// Chain roles implemented so far.
-enum class Role : std::uint8_t { kProducer = 0, kRefurbisher = 1, kRecycler = 2 };
-inline constexpr int kRoles = 3;
-inline constexpr std::array<const char*, kRoles> kRoleNames = {"producer", "refurbisher",
-                                                               "recycler"};
+// The six chain roles of MODEL.md (values are part of the id layout and the outputs).
+enum class Role : std::uint8_t {
+  kProducer = 0,      // producer / brand owner
+  kRefurbisher = 1,   // repair, refurbish, product-as-a-service
+  kRecycler = 2,      // high-grade recycler
+  kManufacturer = 3,  // converter / component manufacturer supplying producers
+  kRetailer = 4,      // retailer taking a margin on household purchases
+  kCollector = 5      // collector / sorter of separately collected end-of-life products
+};
+inline constexpr int kRoles = 6;
+inline constexpr std::array<const char*, kRoles> kRoleNames = {
+    "producer", "refurbisher", "recycler", "manufacturer", "retailer", "collector"};
 
 enum class SizeClass : std::uint8_t { kSme = 0, kLarge = 1 };
 
@@ -56,6 +63,7 @@ inline constexpr engine::Purpose kSupplier = 10;
 inline constexpr engine::Purpose kArrival = 11;
 inline constexpr engine::Purpose kMunicipality = 12;
 inline constexpr engine::Purpose kProject = 13;
+inline constexpr engine::Purpose kRetailer = 14;  // per product group: the shop a household uses
 }  // namespace purpose
 
 }  // namespace ketensim::agents

@@ -143,7 +143,7 @@ CATALOG: List[Indicator] = [
 ] + [
     Indicator(f"{what}_{role}_cum", f"{label} {role}s (cumulative)", unit, "cumulative",
               (f"{what}_{role}",), better="lower")
-    for role in ("producer", "refurbisher", "recycler")
+    for role in ("producer", "refurbisher", "recycler", "manufacturer", "retailer", "collector")
     for what, label, unit in (("exits", "Bankruptcies of", "count"),
                               ("capacity_lost", "Capacity lost by", "weight"))
 ] + [

@@ -363,10 +363,11 @@ def cost_effectiveness(data: Data) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-SIDE_EFFECTS = ["firm_exits_cum", "capacity_lost_cum", "exits_producer_cum", "exits_refurbisher_cum",
-                "exits_recycler_cum", "capacity_lost_producer_cum", "capacity_lost_refurbisher_cum",
-                "capacity_lost_recycler_cum", "import_dependency", "crm_domestic_recycling_share",
-                "firms_alive", "eu_penalties_cum_eur", "crisis_loans_cum_eur"]
+SIDE_EFFECTS = ["firm_exits_cum", "capacity_lost_cum"] + [
+    f"{what}_{role}_cum" for what in ("exits", "capacity_lost")
+    for role in ("producer", "refurbisher", "recycler", "manufacturer", "retailer", "collector")] + [
+    "import_dependency", "crm_domestic_recycling_share", "firms_alive", "eu_penalties_cum_eur",
+    "crisis_loans_cum_eur"]
 
 
 def side_effect_indicators(data: Data) -> List[str]:

@@ -11,13 +11,13 @@
 // Saved (restored exactly):
 //   households_ (all fields, incl. due_tick, last_choice, last_eol) section "households"
 //   companies_ (all fields, incl. cash, debt, belief, best intention,
-//     crisis_loan, flags, flows)                                  section "companies"
+//     crisis_loan, flags, flows incl. units_circular)             section "companies"
 //   pending_ (pending subsidy applications, per company)          section "companies"
 //   prices_ (recyclate price is state; virgin price recomputed)   section "global"
 //   boards_ (chain-table boards incl. pledges)                    section "global"
 //   initial_adopters_ (X0 of learning curves)                     section "global"
 //   choice_counts_, eol_counts_ (national stocks of last choices) section "global"
-//   last_producer_profit_                                         section "global"
+//   last_role_profit_ (last month's profit per group and role: entry) section "global"
 //   table_members_ (members' reports to the chain tables, read by
 //     the next month's coalition building; from each table's owner) section "global"
 //   loans_granted_, start_secondary_share_, and the adaptive rule's
@@ -37,12 +37,15 @@
 //   ghost_choice_, ghost_eol_: fetched from the owners of the ghost households
 // Derived, rebuilt by rebuild_derived() at the end of the restore (and of setup()):
 //   seen_, seen_stride_ (packed last choices of local households and ghosts),
-//   learning_memo_ (memo of learning_factor), and the consumers-phase scratch
-//   order_counts_, order_keys_, bucket_scratch_ (empty between ticks)
+//   the consumers-phase scratch order_counts_, order_keys_, order_prices_,
+//   shop_keys_, bucket_scratch_ (empty between ticks)
 // Recomputed by the environment phase at the start of every tick:
-//   env_, density_rise_, procurement_circular_, waste_tax_eur_t_, residual_charge_eur_t_
+//   env_ (incl. the imported recyclate price), density_rise_, procurement_circular_,
+//   waste_tax_eur_t_, residual_charge_eur_t_, learning_ (learning factors from boards_)
 // Transient within a tick (empty or overwritten before use at a tick boundary):
-//   pending_choices_, menus_, recyclate_demand_g_, local_, indicators_ (but refs),
+//   pending_choices_, menus_, retail_menus_, role_capacity_ (recomputed in the
+//   offers phase before any use), recyclate_demand_g_, b2b_spend_milli_, local_,
+//   indicators_ (but refs),
 //   coalitions_, loans_local_, current_tick_, adoption_events_, decision_events_
 // The output CSVs (timeseries.csv, adoptions.csv, subsidy_decisions.csv) are
 // not in the checkpoint: its metadata records their lengths and CRC-32C, and a
@@ -70,12 +73,12 @@ using agents::Household;
 // then update the size here.
 static_assert(sizeof(Household) == 44,
               "Household changed: update transfer(Household) in checkpoint.cpp");
-static_assert(sizeof(Company) == 112,
+static_assert(sizeof(Company) == 120,
               "Company changed: update transfer(Company) in checkpoint.cpp");
 
 constexpr std::size_t kHouseholdChunk = 32768;
 constexpr std::size_t kCompanyChunk = 4096;
-constexpr std::uint32_t kGlobalVersion = 2;
+constexpr std::uint32_t kGlobalVersion = 3;
 constexpr auto kArchiveFlags = boost::archive::no_header;
 
 // One function per record type serves both directions (Boost's `&`).
@@ -117,7 +120,7 @@ void transfer(Ar& ar, Company& c) {
   ar& c.belief& c.best_intention& c.best_strategy& c.crisis_loan;
   euro_field(ar, c.cash);
   euro_field(ar, c.debt);
-  ar& c.units_sold;
+  ar& c.units_sold& c.units_circular;
   euro_field(ar, c.revenue);
   euro_field(ar, c.cost);
 }
@@ -246,7 +249,7 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
       auto boards = boards_;
       auto initial = initial_adopters_;
       auto counts = choice_counts_;
-      auto profit = last_producer_profit_;
+      auto profit = last_role_profit_;
       vector_field(ar, prices, groups);
       vector_field(ar, boards, groups);
       vector_field(ar, initial, groups);
@@ -291,7 +294,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   auto boards = boards_;
   auto initial = initial_adopters_;
   auto counts = choice_counts_;
-  auto profit = last_producer_profit_;
+  auto profit = last_role_profit_;
   auto budgets = scheme_budget_left_eur_;
   int year = 0, month = 0;
   std::int64_t committed = 0, budget = 0;
@@ -415,7 +418,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   boards_ = std::move(boards);
   initial_adopters_ = std::move(initial);
   choice_counts_ = std::move(counts);
-  last_producer_profit_ = std::move(profit);
+  last_role_profit_ = std::move(profit);
   scheme_budget_left_eur_ = std::move(budgets);
   committed_cumulative_ = committed;
   budget_cumulative_ = budget;

@@ -125,11 +125,20 @@ void append_row(std::string& out, const std::string& month, const std::string& g
       std::to_string(r[kExitsProducer]),
       std::to_string(r[kExitsRefurbisher]),
       std::to_string(r[kExitsRecycler]),
+      std::to_string(r[kExitsManufacturer]),
+      std::to_string(r[kExitsRetailer]),
+      std::to_string(r[kExitsCollector]),
       milli(r[kCapacityLost]),
       milli(r[kCapacityLostProducer]),
       milli(r[kCapacityLostRefurbisher]),
       milli(r[kCapacityLostRecycler]),
+      milli(r[kCapacityLostManufacturer]),
+      milli(r[kCapacityLostRetailer]),
+      milli(r[kCapacityLostCollector]),
       milli(r[kCash]),
+      tonnes(r[kImportedRecyclate]),
+      milli(r[kRetailMargin]),
+      milli(r[kCollectionFees]),
   };
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out += ',';
@@ -152,8 +161,10 @@ std::string timeseries_header() {
          "subsidy_committed_eur,subsidy_paid_eur,subsidy_committed_cum_eur,budget_envelope_cum_eur,"
          "eu_penalties_eur,epr_fees_eur,waste_tax_eur,plastic_levy_eur,procurement_eur,"
          "crisis_loans_eur,adaptive_triggers,firm_entries,firm_exits,exits_producer,"
-         "exits_refurbisher,exits_recycler,capacity_lost,capacity_lost_producer,"
-         "capacity_lost_refurbisher,capacity_lost_recycler,firm_cash_eur";
+         "exits_refurbisher,exits_recycler,exits_manufacturer,exits_retailer,exits_collector,"
+         "capacity_lost,capacity_lost_producer,capacity_lost_refurbisher,capacity_lost_recycler,"
+         "capacity_lost_manufacturer,capacity_lost_retailer,capacity_lost_collector,firm_cash_eur,"
+         "imported_recyclate_t,retail_margin_eur,collection_fees_eur";
 }
 
 std::string timeseries_rows(const std::string& month, const std::vector<std::string>& group_ids,

@@ -10,6 +10,8 @@
 
 #include "agents/types.hpp"
 
+static_assert(ketensim::agents::kRoles == 6, "per-role metrics below list six roles");
+
 namespace ketensim::world {
 
 // Extensive quantities, stored as int64: counts as-is, money in milli-euro,
@@ -56,9 +58,18 @@ enum Metric : int {
   kExitsProducer,  // + role index
   kExitsRefurbisher,
   kExitsRecycler,
+  kExitsManufacturer,
+  kExitsRetailer,
+  kExitsCollector,
   kCapacityLostProducer,  // milli-weight, + role index
   kCapacityLostRefurbisher,
   kCapacityLostRecycler,
+  kCapacityLostManufacturer,
+  kCapacityLostRetailer,
+  kCapacityLostCollector,
+  kImportedRecyclate,  // grams of non-EU recyclate in producers' recycled content
+  kRetailMargin,       // milli-euro earned by shops on household purchases
+  kCollectionFees,     // milli-euro paid to collectors (PRO or municipality)
   kMetricCount
 };
 

@@ -10,18 +10,21 @@ namespace ketensim::world {
 
 using agents::AgentId;
 
-// Household -> supplier: units bought in one product group.
+// Household (or public buyer) -> supplier or shop: units bought in one product group.
 // Households' purchases are aggregated on the sending rank: one message per
-// (supplier, option) and rank, carrying `count` purchases of `units` each (all
-// households of a group buy the same units); sender is the rank's first
-// household and seq = group * kOptions + option. Public procurement sends one
-// order of `units` with count 0.
+// (supplier, option) and rank, carrying `count` purchases of `units` each at the
+// supplier's price (all households of a group buy the same units; a supplier's
+// price is fixed within a month); sender is the rank's first household and
+// seq = group * kOptions + option. Shop orders likewise, one per (shop, option,
+// supplier) with seq = supplier index * kOptions + option. Public procurement
+// sends one order of `units` with count 0.
 struct OrderMsg {
   AgentId receiver;
   AgentId sender;
   std::uint32_t seq;
   std::uint8_t option;
   double units;
+  double price;         // EUR per unit paid to the receiver (a shop: its margin per unit)
   std::uint32_t count;  // purchases of `units` each; 0: a single order of `units`
 };
 

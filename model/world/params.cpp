@@ -70,7 +70,8 @@ void resolve_groups(const config::Scenario& sc, Params& p) {
     g.recyclate_price0 = pg.recyclate_price_eur_per_t();
     g.import_share = pg.import_share();
     g.initial_rc = pg.initial_recycled_content();
-    g.firms = {pg.producers(), pg.refurbishers(), pg.recyclers()};
+    g.firms = {pg.producers(),     pg.refurbishers(), pg.recyclers(),
+               pg.manufacturers(), pg.retailers(),    pg.collectors()};
     g.entrant_slots = pg.entrant_slots();
     g.large_share = pg.large_share();
     g.critical = pg.critical_raw_materials();
@@ -117,6 +118,11 @@ void resolve_companies(const config::Companies& c, Params& p) {
   p.belief_sd = c.belief_sd();
   p.coalition_threshold = c.coalition_threshold();
   p.project_cost_share = c.project_cost_share();
+  p.b2b_input_share = c.b2b_input_share();
+  p.component_material_share = c.component_material_share();
+  p.retail_margin = c.retail_margin();
+  p.price_elasticity = c.price_elasticity();
+  p.retail_search_cost_share = c.retail_search_cost_share();
   // Strategy defaults come from the schema; entries in the config override them.
   const config::Strategy defaults;
   for (auto& s : p.strategies)
@@ -285,6 +291,14 @@ Params resolve(const config::Scenario& sc) {
   p.recycling_yield = m.recycling_yield();
   p.collection_share = m.collection_share();
   p.recycling_cost_share = m.recycling_cost_share();
+  p.sorting_yield = std::max(m.sorting_yield(), m.recycling_yield());
+  p.sorting_cost_share = m.sorting_cost_share();
+  p.collection_fee = m.collection_fee_eur_per_t();
+  p.sorted_price_share = m.sorted_price_share();
+  p.imported_recyclate_factor = m.imported_recyclate_price_factor();
+  p.imported_recyclate_share = m.imported_recyclate_share();
+  p.import_elasticity = m.import_elasticity();
+  p.recycler_headroom = m.recycler_capacity_headroom();
   if (sc.engine().company_weight() > 0) {
     p.company_weight = sc.engine().company_weight();
   } else {

@@ -139,6 +139,8 @@ struct Params {
   double belief_sd = 0.3;
   double coalition_threshold = 0.15;
   double project_cost_share = 0.2;
+  double b2b_input_share = 0.4, component_material_share = 0.5;
+  double retail_margin = 0.25, price_elasticity = 2, retail_search_cost_share = 0.1;
 
   // Government and EU.
   std::vector<std::pair<int, double>> envelope;  // (year, EUR), sorted by year
@@ -151,6 +153,10 @@ struct Params {
   double information_boost = 0.01;
   double recyclate_speed = 0.05, recyclate_floor = 0.3, recyclate_cap = 3;
   double recycling_yield = 0.7, collection_share = 0.45, recycling_cost_share = 0.3;
+  double sorting_yield = 0.85, sorting_cost_share = 0.1, collection_fee = 100;
+  double sorted_price_share = 0.1;
+  double imported_recyclate_factor = 0.85, imported_recyclate_share = 0.3, import_elasticity = 2;
+  double recycler_headroom = 1.25;
 
   // Regions, taxes, shocks, crisis loans, adaptive policy.
   std::uint32_t provinces = 12;

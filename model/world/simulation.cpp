@@ -89,13 +89,15 @@ std::vector<engine::IdSegment> segments(const IdLayout& ids, double company_weig
           {ids.households_begin, ids.households_end, 1.0}};
 }
 
-// Compact offer published to every rank in the offers phase.
+// Compact offer published to every rank in the offers phase: a supplier's
+// cost-plus price for an option, or a shop that stocks the option (retail = 1).
 struct Offer {
   AgentId id;
   float weight;
   std::uint16_t group;
   std::uint8_t option;
-  std::uint8_t pad;
+  std::uint8_t retail;
+  double price;  // EUR per unit (suppliers); 0 for shops
 };
 
 // Pure function of (seed, household id): also used for ghost copies.
@@ -137,7 +139,8 @@ IdLayout::IdLayout(const Params& p) {
   AgentId next = companies_begin;
   for (const auto& g : p.groups) {
     group_companies_begin.push_back(next);
-    next += AgentId{g.firms[0]} + g.firms[1] + g.firms[2] + g.entrant_slots;
+    for (const auto n : g.firms) next += n;
+    next += g.entrant_slots;
   }
   group_companies_begin.push_back(next);
   households_begin = next;
@@ -210,7 +213,11 @@ void Simulation::setup() {
   eol_counts_.assign(groups, {});
   local_eol_counts_.assign(groups, {});
   recyclate_demand_g_.assign(groups, 0);
-  last_producer_profit_.assign(groups, 0);
+  last_role_profit_.assign(groups, {});
+  learning_.assign(groups, {});
+  role_capacity_.assign(groups, {});
+  retail_menus_.resize(groups);
+  b2b_spend_milli_.assign(groups, 0);
   local_.assign(groups, {});
   indicators_.groups.assign(groups, {});
   indicators_.prices = prices_;
@@ -256,14 +263,17 @@ void Simulation::setup() {
     Company c;
     c.id = id;
     c.group = static_cast<std::uint16_t>(g);
-    if (offset < gp.firms[0]) {
-      init_company(c, id, g, Role::kProducer, 0);
-    } else if (offset < AgentId{gp.firms[0]} + gp.firms[1]) {
-      init_company(c, id, g, Role::kRefurbisher, 0);
-    } else if (offset < AgentId{gp.firms[0]} + gp.firms[1] + gp.firms[2]) {
-      init_company(c, id, g, Role::kRecycler, 0);
+    // Firms of each role in role order, then the entrant slots.
+    AgentId role_end = 0;
+    int role = 0;
+    for (; role < agents::kRoles; ++role) {
+      role_end += gp.firms[idx(role)];
+      if (offset < role_end) break;
+    }
+    if (role < agents::kRoles) {
+      init_company(c, id, g, static_cast<Role>(role), 0);
     } else {
-      const AgentId slot = offset - gp.firms[0] - gp.firms[1] - gp.firms[2];
+      const AgentId slot = offset - role_end;
       c.role = static_cast<Role>(slot % agents::kRoles);
       c.alive = false;  // an entrant slot, filled when the sector is profitable
     }
@@ -328,18 +338,35 @@ void Simulation::init_company(Company& c, AgentId id, int group, Role role, Tick
   const double units_month = households * gp.units_per_purchase / gp.mean_lifetime_months;
   const double market_month = units_month * gp.price_eur;
   const double expected_weight = 1.0 - gp.large_share + gp.large_share * p.large_capacity_factor;
+  // Consumer prices include the retail margin; producers and refurbishers get the
+  // wholesale part, retailers the margin.
+  const double new_share = 1.0 - p.initial_second_hand - p.initial_service;
+  const double wholesale = 1.0 / (1.0 + p.retail_margin);
+  const double collected_t = units_month * gp.unit_mass_kg * p.collection_share / 1000.0;
   double role_market = 0;
   switch (role) {
     case Role::kProducer:
-      role_market = market_month * (1.0 - p.initial_second_hand - p.initial_service);
+      role_market = market_month * wholesale * new_share;
       break;
     case Role::kRefurbisher:
-      role_market = market_month * (p.initial_second_hand * gp.price_factor[2] +
-                                    p.initial_service * gp.price_factor[3]);
+      role_market =
+          market_month * wholesale *
+          (p.initial_second_hand * gp.price_factor[2] + p.initial_service * gp.price_factor[3]);
       break;
     case Role::kRecycler:
-      role_market = units_month * gp.unit_mass_kg * p.collection_share * p.recycling_yield *
-                    gp.recyclate_price0 / 1000.0;
+      role_market = recycler_market_t(group) * gp.recyclate_price0;
+      break;
+    case Role::kManufacturer:
+      role_market = units_month * (new_share + gp.public_share) * b2b_unit_cost(group);
+      break;
+    case Role::kRetailer:
+      role_market = market_month * (1.0 - wholesale) *
+                    (new_share + p.initial_second_hand * gp.price_factor[2] +
+                     p.initial_service * gp.price_factor[3]);
+      break;
+    case Role::kCollector:
+      role_market = collected_t * (p.collection_fee +
+                                   p.sorting_yield * p.sorted_price_share * gp.recyclate_price0);
       break;
   }
   const auto n = std::max<std::uint32_t>(gp.firms[static_cast<std::size_t>(role)], 1);
@@ -492,50 +519,145 @@ Company& Simulation::company(AgentId id) {
 }
 
 double Simulation::learning_factor(int group, int s) const {
-  // c = c0 (X / X0)^-b with X the adopters now and X0 those at the start (+1 each,
-  // so that a strategy nobody had adopted yet starts at c0). Memoised on (X, X0):
-  // the same pow of the same arguments, computed once per change.
-  const std::int64_t ax = boards_[idx(group)].adopters[idx(s)];
-  const std::int64_t ax0 = initial_adopters_[idx(group)][idx(s)];
-  const std::size_t key = idx(group) * agents::kStrategies + idx(s);
-  if (learning_memo_.size() <= key)
-    learning_memo_.resize(params_.groups.size() * agents::kStrategies);
-  auto& memo = learning_memo_[key];
-  if (memo.x == ax && memo.x0 == ax0) return memo.value;
-  const double x = 1.0 + static_cast<double>(ax);
-  const double x0 = 1.0 + static_cast<double>(ax0);
-  memo = {ax, ax0, std::pow(x / x0, -params_.strategies[idx(s)].learning)};
-  return memo.value;
+  return learning_[idx(group)][idx(s)];
 }
 
 double Simulation::firm_material_kg_per_unit(const Company& c) const {
   const auto& gp = params_.groups[c.group];
   double kg = gp.unit_mass_kg;
   if (c.has(Strategy::kReduce)) kg *= 1.0 + params_.strategies[idx(0)].material_change;
+  // Components from manufacturers that adopted reduce carry less material.
+  kg *= 1.0 + params_.strategies[idx(0)].material_change * params_.component_material_share *
+                  manufacturer_share(c.group, Strategy::kReduce);
   return std::max(0.0, kg);
 }
 
-double Simulation::unit_cost(const Company& c, int option) const {
-  const auto& gp = params_.groups[c.group];
+double Simulation::manufacturer_share(int group, Strategy s) const {
+  const auto& m = role_capacity_[idx(group)][static_cast<std::size_t>(Role::kManufacturer)];
+  return m.capacity > 0 ? m.adopters[static_cast<std::size_t>(s)] / m.capacity : 0.0;
+}
+
+double Simulation::recycled_capability(const Company& c) const {
+  // The firm's own capability plus recycled material in components from manufacturers
+  // that adopted substitute or recycle.
+  double cap = c.recycled_content;
+  for (const auto s : {Strategy::kSubstitute, Strategy::kRecycle})
+    cap += params_.strategies[static_cast<std::size_t>(s)].rc_gain *
+           params_.component_material_share * manufacturer_share(c.group, s);
+  return std::min(1.0, cap);
+}
+
+double Simulation::enforced_min_rc(int group) const {
+  double floor = 0;
+  for (const auto& rule : params_.rules)
+    if (rule.group == group && rule.kind != 1 && rule.enforcement(current_year_) > 0)
+      floor = std::max(floor, rule.min_rc);  // every kind but ECODESIGN sets a content floor
+  return floor;
+}
+
+Simulation::MaterialMix Simulation::material_mix(const Company& c, bool circular_line) const {
+  // Cheapest feasible mix of virgin, EU recyclate and imported recyclate. The imported
+  // part of the recycled content grows with the price advantage of imports
+  // (availability and quality limit it: share x (P_EU / P_imp)^elasticity, at most 1);
+  // recycled content is at the capability when recyclate is cheaper than virgin,
+  // else at the enforced minimum (capped by the capability). The circular line keeps
+  // the capability (its recycled content is what it is sold on).
   const auto& pr = prices_[c.group];
-  double adoption_premium = 1.0;
-  for (int s = 0; s < agents::kStrategies; ++s)
-    if (c.has(static_cast<Strategy>(s)))
-      adoption_premium += params_.strategies[idx(s)].unit_cost_change * learning_factor(c.group, s);
-  const double base = gp.price_eur * gp.price_factor[idx(option)] / (1.0 + params_.markup);
-  if (c.role != Role::kProducer) return base * c.efficiency * adoption_premium;
+  const auto& env = env_[c.group];
+  const double imported_price = env.imported_recyclate_eur_t;
+  MaterialMix mix;
+  mix.imported = imported_price > 0
+                     ? std::min(1.0, params_.imported_recyclate_share * env.import_factor *
+                                         std::pow(pr.recyclate_eur_t / imported_price,
+                                                  params_.import_elasticity))
+                     : 1.0;
+  const double recycled_price =
+      mix.imported * imported_price + (1.0 - mix.imported) * pr.recyclate_eur_t;
+  const double cap = recycled_capability(c);
+  if (circular_line || recycled_price < pr.virgin_eur_t) {
+    mix.rc = cap;
+  } else {
+    mix.rc = std::min(cap, enforced_min_rc(c.group));
+  }
+  mix.eur_per_t = (1.0 - mix.rc) * pr.virgin_eur_t + mix.rc * recycled_price;
+  return mix;
+}
+
+double Simulation::recycler_market_t(int group) const {
+  // Domestic recyclate (t/month) recyclers expect to sell at the start: producers' demand at
+  // the start (initial content, or the minimum in force in the start year) less imports, at
+  // most what the collected mass yields.
+  const auto& gp = params_.groups[idx(group)];
+  const auto& p = params_;
+  const double units_month = p.household_weight * static_cast<double>(p.households) *
+                             gp.units_per_purchase / gp.mean_lifetime_months;
+  const double new_share = 1.0 - p.initial_second_hand - p.initial_service;
+  double rc0 = gp.initial_rc;
+  for (const auto& rule : p.rules)
+    if (rule.group == group && rule.kind != 1 && rule.enforcement(calendar_.start().year) > 0)
+      rc0 = std::max(rc0, rule.min_rc);
+  const double demand_t = units_month * (new_share + gp.public_share) * gp.unit_mass_kg * rc0 *
+                          (1.0 - std::min(1.0, p.imported_recyclate_share)) / 1000.0;
+  const double collected_t = units_month * gp.unit_mass_kg * p.collection_share / 1000.0;
+  return std::min(collected_t * p.recycling_yield, demand_t);
+}
+
+double Simulation::producer_other_cost(int group) const {
+  // Non-material, non-EPR unit cost of a producer at the start (wholesale price less margin).
+  const auto& gp = params_.groups[idx(group)];
+  const double wholesale = gp.price_eur / (1.0 + params_.retail_margin);
+  const double base = wholesale / (1.0 + params_.markup);
   const double material0 =
       gp.unit_mass_kg / 1000.0 *
       ((1.0 - gp.initial_rc) * gp.virgin_price0 + gp.initial_rc * gp.recyclate_price0);
   // EPR fees in force at the start are part of the calibrated cost base (prices include them).
   const bool epr0 = gp.epr && gp.epr_start_year <= calendar_.start().year;
   const double epr_fee0 = epr0 ? gp.unit_mass_kg * gp.epr_fee_per_kg : 0.0;
-  const double other =
-      std::max(0.1 * base, gp.price_eur / (1.0 + params_.markup) - material0 - epr_fee0);
-  const double kg = firm_material_kg_per_unit(c);
-  const double rc = c.recycled_content;
-  return other * c.efficiency * adoption_premium +
-         kg / 1000.0 * ((1.0 - rc) * pr.virgin_eur_t + rc * pr.recyclate_eur_t);
+  return std::max(0.1 * base, base - material0 - epr_fee0);
+}
+
+double Simulation::b2b_unit_cost(int group) const {
+  return params_.b2b_input_share * producer_other_cost(group);
+}
+
+double Simulation::cost_factor(const Company& c) const {
+  double adoption_premium = 1.0;
+  for (int s = 0; s < agents::kStrategies; ++s)
+    if (c.has(static_cast<Strategy>(s)))
+      adoption_premium += params_.strategies[idx(s)].unit_cost_change * learning_factor(c.group, s);
+  return c.efficiency * adoption_premium;
+}
+
+double Simulation::unit_cost(const Company& c, int option) const {
+  const auto& gp = params_.groups[c.group];
+  const double base = gp.price_eur * gp.price_factor[idx(option)] /
+                      ((1.0 + params_.markup) * (1.0 + params_.retail_margin));
+  if (c.role != Role::kProducer) return base * cost_factor(c);
+  const auto mix = material_mix(c, option == static_cast<int>(Option::kNewCircular));
+  return producer_other_cost(c.group) * cost_factor(c) +
+         firm_material_kg_per_unit(c) / 1000.0 * mix.eur_per_t;
+}
+
+double Simulation::offer_price(const Company& c, int option) const {
+  // Cost-plus: unit cost (with the EPR fee and the plastic levy that producers pass on)
+  // times one plus the margin; circular lines add the circular premium.
+  const bool circular = option == static_cast<int>(Option::kNewCircular) ||
+                        option == static_cast<int>(Option::kService);
+  double cost = unit_cost(c, option);
+  if (c.role == Role::kProducer) {
+    const auto& gp = params_.groups[c.group];
+    const auto& env = env_[c.group];
+    const double kg = firm_material_kg_per_unit(c);
+    if (env.epr) {
+      const bool dfr = c.has(Strategy::kSubstitute) || c.has(Strategy::kRecycle);
+      cost += kg * gp.epr_fee_per_kg * (dfr ? 1.0 - gp.epr_discount : 1.0 + gp.epr_malus);
+    }
+    if (env.levy) {
+      const auto mix = material_mix(c, option == static_cast<int>(Option::kNewCircular));
+      cost += kg * (1.0 - mix.rc) / 1000.0 * params_.plastic_levy;
+    }
+  }
+  return cost * (1.0 + params_.markup + (circular ? params_.circular_premium : 0.0));
 }
 
 int Simulation::open_scheme(int group, int strategy, bool chain_project) const {
@@ -571,13 +693,33 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
   // dR: buyers of the circular offer (the share already choosing it nationally last
   // month plus the expected extra demand) pay the premium; circular procurement adds
   // guaranteed public demand, valued more the higher the circularity weight.
-  const bool becomes_circular =
-      c.role != Role::kRecycler && !c.circular_offer() &&
-      (c.role == Role::kRefurbisher || s != static_cast<int>(Strategy::kExtend));
+  // Manufacturers sell circular components to the producers' circular lines; retailers
+  // stock circular (substitute) or second-hand (extend) offers; collectors earn a
+  // quality premium on sorted material.
+  bool becomes_circular = false;
+  auto offer = Option::kNewCircular;
+  switch (c.role) {
+    case Role::kProducer:
+    case Role::kManufacturer:
+      becomes_circular = !c.circular_offer() && s != static_cast<int>(Strategy::kExtend);
+      break;
+    case Role::kRefurbisher:
+      becomes_circular = true;
+      offer = Option::kService;
+      break;
+    case Role::kRetailer:
+      becomes_circular = true;
+      offer = s == static_cast<int>(Strategy::kExtend) ? Option::kSecondHand : Option::kNewCircular;
+      break;
+    case Role::kCollector:
+      e.revenue_change = revenue_year * params_.circular_premium;
+      break;
+    case Role::kRecycler:
+      break;
+  }
   if (becomes_circular) {
     const auto& counts = choice_counts_[c.group];
     const std::int64_t total = counts[0] + counts[1] + counts[2] + counts[3];
-    const auto offer = c.role == Role::kRefurbisher ? Option::kService : Option::kNewCircular;
     const double observed = total > 0
                                 ? static_cast<double>(counts[static_cast<std::size_t>(offer)]) /
                                       static_cast<double>(total)
@@ -668,8 +810,9 @@ std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t loc
 }
 
 void Simulation::rebuild_derived() {
-  learning_memo_.clear();
   order_counts_.clear();
+  order_prices_.clear();
+  shop_keys_.clear();
   order_keys_.clear();
   bucket_scratch_.clear();
   const std::size_t groups = params_.groups.size();
@@ -759,6 +902,8 @@ void Simulation::phase_environment(Tick t) {
     prices_[g].virgin_eur_t =
         gp.virgin_price0 * std::pow(1.0 + gp.virgin_drift, years) * env.virgin_factor +
         ets_rise * gp.virgin_co2;
+    env.imported_recyclate_eur_t = params_.imported_recyclate_factor * gp.recyclate_price0 *
+                                   std::pow(1.0 + gp.virgin_drift, years) * env.floor_factor;
     env.epr = gp.epr && ym.year >= gp.epr_start_year;
     env.levy = gp.plastic_levy && params_.plastic_levy > 0 && ym.year >= params_.plastic_levy_start;
     env.import_share = std::min(1.0, gp.import_share * env.import_factor *
@@ -780,6 +925,15 @@ void Simulation::phase_environment(Tick t) {
   residual_charge_eur_t_ =
       (waste_tax_eur_t_ + co2_levy * params_.co2_per_t_residual) * params_.pass_through;
   density_rise_ = params_.density_growth * years;
+  // Learning factors of this month: c = c0 (X / X0)^-b with X the adopters on the last
+  // board and X0 those at the start (+1 each, so that a strategy nobody had adopted yet
+  // starts at c0). The board changes only in the social phase.
+  for (std::size_t g = 0; g < params_.groups.size(); ++g)
+    for (std::size_t s = 0; s < agents::kStrategies; ++s) {
+      const double x = 1.0 + static_cast<double>(boards_[g].adopters[s]);
+      const double x0 = 1.0 + static_cast<double>(initial_adopters_[g][s]);
+      learning_[g][s] = std::pow(x / x0, -params_.strategies[s].learning);
+    }
   if (t == 0 || ym.month == 1) {
     const double programme = params_.envelope_for(ym.year) * params_.programme_share;
     budget_cumulative_ += milli(programme);
@@ -997,6 +1151,11 @@ void Simulation::phase_offers(Tick /*t*/) {
     auto& c = company(m.receiver);
     auto& pend = pending_[index];
     const int s = pend.strategy;
+    // Already adopted this month through a chain project: a grant is declined, not paid.
+    if (!c.alive || c.has(static_cast<Strategy>(s))) {
+      pend = {};
+      continue;
+    }
     const double capex = strategy_capex(c, s);
     const double credit = params_.credit_months * c.base_monthly_revenue;
     bool adopt_now = false;
@@ -1011,23 +1170,63 @@ void Simulation::phase_offers(Tick /*t*/) {
     if (adopt_now) adopt(c, s, own, capex - own);
     pend = {};
   }
-  // Publish offers: every rank gets the same supplier menus.
-  std::vector<Offer> mine;
+  // Exact alive capacity per (group, role) and of its adopters per strategy.
+  const std::size_t groups = params_.groups.size();
+  constexpr std::size_t kPerRole = 2 + agents::kStrategies;
+  std::vector<std::int64_t> capacity(groups * agents::kRoles * kPerRole, 0);
   for (const auto& c : companies_) {
-    if (!c.alive || c.role == Role::kRecycler) continue;
-    if (c.role == Role::kProducer) {
-      // Every producer keeps its conventional line; adopters add a circular one.
-      mine.push_back(
-          {c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kNewLinear), 0});
-      if (c.circular_offer())
-        mine.push_back(
-            {c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kNewCircular), 0});
-    } else {
-      mine.push_back(
-          {c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kSecondHand), 0});
-      if (c.has(Strategy::kExtend))
-        mine.push_back(
-            {c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(Option::kService), 0});
+    if (!c.alive) continue;
+    auto* row = capacity.data() + (static_cast<std::size_t>(c.group) * agents::kRoles +
+                                   idx(static_cast<int>(c.role))) *
+                                      kPerRole;
+    row[0] += milli(c.capacity_weight);
+    if (c.adopted) row[1] += milli(c.capacity_weight);
+    for (int s = 0; s < agents::kStrategies; ++s)
+      if (c.has(static_cast<Strategy>(s))) row[2 + idx(s)] += milli(c.capacity_weight);
+  }
+  comm_.allreduce_sum(capacity);
+  for (std::size_t g = 0; g < groups; ++g)
+    for (std::size_t r = 0; r < agents::kRoles; ++r) {
+      const auto* row = capacity.data() + (g * agents::kRoles + r) * kPerRole;
+      auto& rc = role_capacity_[g][r];
+      rc.capacity = static_cast<double>(row[0]) / 1000.0;
+      rc.any_adopter = static_cast<double>(row[1]) / 1000.0;
+      for (std::size_t s = 0; s < agents::kStrategies; ++s)
+        rc.adopters[s] = static_cast<double>(row[2 + s]) / 1000.0;
+    }
+
+  // Publish offers: every rank gets the same supplier and shop menus.
+  std::vector<Offer> mine;
+  auto publish = [&](const Company& c, Option o) {
+    mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(o), 0,
+                    offer_price(c, static_cast<int>(o))});
+  };
+  auto stock = [&](const Company& c, Option o) {
+    mine.push_back({c.id, c.capacity_weight, c.group, static_cast<std::uint8_t>(o), 1, 0.0});
+  };
+  for (const auto& c : companies_) {
+    if (!c.alive) continue;
+    switch (c.role) {
+      case Role::kProducer:
+        // Every producer keeps its conventional line; adopters add a circular one.
+        publish(c, Option::kNewLinear);
+        if (c.circular_offer()) publish(c, Option::kNewCircular);
+        break;
+      case Role::kRefurbisher:
+        publish(c, Option::kSecondHand);
+        if (c.has(Strategy::kExtend)) publish(c, Option::kService);
+        break;
+      case Role::kRetailer:
+        // Every shop sells new linear products; adopters widen the circular assortment.
+        stock(c, Option::kNewLinear);
+        if (c.has(Strategy::kSubstitute)) stock(c, Option::kNewCircular);
+        if (c.has(Strategy::kExtend)) {
+          stock(c, Option::kSecondHand);
+          stock(c, Option::kService);
+        }
+        break;
+      default:
+        break;
     }
   }
   const auto bytes = comm_.allgather_bytes(
@@ -1037,16 +1236,31 @@ void Simulation::phase_offers(Tick /*t*/) {
   std::sort(all.begin(), all.end(), [](const Offer& a, const Offer& b) {
     return a.id != b.id ? a.id < b.id : a.option < b.option;
   });
-  for (auto& per_group : menus_)
-    for (auto& menu : per_group) {
-      menu.ids.clear();
-      menu.cumulative.clear();
-    }
+  for (auto* menus : {&menus_, &retail_menus_})
+    for (auto& per_group : *menus)
+      for (auto& menu : per_group) {
+        menu.ids.clear();
+        menu.cumulative.clear();
+        menu.prices.clear();
+        menu.mean_price = 0;
+      }
   for (const auto& o : all) {
-    auto& menu = menus_[o.group][o.option];
+    auto& menu = (o.retail ? retail_menus_ : menus_)[o.group][o.option];
+    const auto& gp = params_.groups[o.group];
+    // Demand weight: capacity x (price / reference price)^-elasticity.
+    const double reference = gp.price_eur * gp.price_factor[o.option];
+    const double weight = o.retail || reference <= 0 || o.price <= 0
+                              ? o.weight
+                              : o.weight * std::pow(o.price / reference, -params_.price_elasticity);
     menu.ids.push_back(o.id);
-    menu.cumulative.push_back((menu.cumulative.empty() ? 0.0 : menu.cumulative.back()) + o.weight);
+    menu.cumulative.push_back((menu.cumulative.empty() ? 0.0 : menu.cumulative.back()) + weight);
+    menu.prices.push_back(o.price);
+    menu.mean_price += weight * o.price;
   }
+  for (auto& per_group : menus_)
+    for (auto& menu : per_group)
+      if (!menu.cumulative.empty() && menu.cumulative.back() > 0)
+        menu.mean_price /= menu.cumulative.back();
 }
 
 void Simulation::phase_consumers(Tick t) {
@@ -1059,6 +1273,7 @@ void Simulation::phase_consumers(Tick t) {
       radix_sort(bucket, bucket_scratch_, static_cast<std::uint32_t>(households_.size()));
   order_counts_.resize(static_cast<std::size_t>(ids_.households_begin - ids_.companies_begin) *
                        kOpt);
+  order_prices_.resize(order_counts_.size());
   // Software prefetch (no effect on results): the household record and edge
   // row of the event kFar ahead, the packed choices of the neighbours of the
   // event kNear ahead (its edge row is in cache by then).
@@ -1093,31 +1308,69 @@ void Simulation::phase_consumers(Tick t) {
     const auto option = static_cast<std::uint8_t>(key % kOpt);
     const double units = params_.groups[g].units_per_purchase * params_.household_weight;
     orders_.post({supplier, first_household_, static_cast<std::uint32_t>(g * kOpt + option), option,
-                  units, order_counts_[key]});
+                  units, order_prices_[key], order_counts_[key]});
     order_counts_[key] = 0;
   }
   order_keys_.clear();
+  // One order per (shop, option, supplier): the shop's margin depends on the
+  // supplier's price. Keys sorted, so the posting order is the same every time.
+  std::sort(shop_keys_.begin(), shop_keys_.end());
+  for (std::size_t i = 0; i < shop_keys_.size();) {
+    std::size_t j = i;
+    while (j < shop_keys_.size() && shop_keys_[j] == shop_keys_[i]) ++j;
+    const std::uint64_t shop_key = shop_keys_[i] >> 32;
+    const auto supplier = static_cast<std::uint32_t>(shop_keys_[i] & 0xFFFFFFFFu);
+    const AgentId shop = ids_.companies_begin + shop_key / kOpt;
+    const auto option = static_cast<std::uint32_t>(shop_key % kOpt);
+    const std::size_t g = group_of(shop);
+    const double units = params_.groups[g].units_per_purchase * params_.household_weight;
+    const double price = order_prices_[supplier * kOpt + option] * params_.retail_margin;
+    orders_.post({shop, first_household_, supplier * kOpt + option,
+                  static_cast<std::uint8_t>(option), units, price,
+                  static_cast<std::uint32_t>(j - i)});
+    i = j;
+  }
+  shop_keys_.clear();
   if (owns_government_) public_procurement();
 
   // Suppliers book their sales, in canonical order: public orders (the
   // government has the lowest id) first, then households' purchases, each
-  // booked one by one as if it had come in its own message.
+  // booked one by one as if it had come in its own message. Suppliers earn
+  // their cost-plus price, shops their margin. Orders arrive sorted by
+  // receiver, so each firm's unit costs are computed once per option.
+  AgentId cached = 0;
+  std::array<double, kOpt> cost{};  // per option; < 0: not computed yet
   for (const auto& m : orders_.exchange()) {
     auto& c = company(m.receiver);
-    const auto& gp = params_.groups[c.group];
-    const double price = gp.price_eur * gp.price_factor[m.option];
-    const Euro revenue = Euro::from_double(m.units * price);
-    const Euro cost = Euro::from_double(m.units * unit_cost(c, m.option));
+    if (m.receiver != cached || cached == 0) {
+      cached = m.receiver;
+      cost.fill(-1.0);
+    }
+    const Euro revenue = Euro::from_double(m.units * m.price);
+    Euro booked_cost;
+    const bool retailer = c.role == Role::kRetailer;
+    const bool circular = !retailer && m.option == static_cast<std::uint8_t>(Option::kNewCircular);
+    if (retailer) {
+      if (cost[0] < 0) cost[0] = cost_factor(c) / (1.0 + params_.markup);
+      booked_cost = Euro::from_double(m.units * m.price * cost[0]);
+    } else {
+      if (cost[m.option] < 0) cost[m.option] = unit_cost(c, m.option);
+      booked_cost = Euro::from_double(m.units * cost[m.option]);
+    }
     const std::uint32_t n = std::max<std::uint32_t>(m.count, 1);
     for (std::uint32_t k = 0; k < n; ++k) {
       c.units_sold += m.units;
       c.revenue += revenue;
-      c.cost += cost;
+      c.cost += booked_cost;
+      if (circular) c.units_circular += m.units;
     }
   }
   std::fill(recyclate_demand_g_.begin(), recyclate_demand_g_.end(), 0);
+  std::fill(b2b_spend_milli_.begin(), b2b_spend_milli_.end(), 0);
   for (auto& c : companies_) {
-    if (!c.alive || c.role == Role::kRecycler) continue;
+    if (!c.alive || c.role == Role::kRecycler || c.role == Role::kManufacturer ||
+        c.role == Role::kCollector)
+      continue;  // these three operate in the materials phase
     operate_company(c);
   }
 }
@@ -1161,11 +1414,23 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       row[kWasteTax] += milli(kg / 1000.0 * waste_tax_eur_t_);
     }
     // Purchase of the replacement.
+    // An option costs its expected cost-plus price, plus the shop margin when bought
+    // in a shop (with probability a_k, the capacity share of shops stocking it), or the
+    // effort of finding it elsewhere (circular options only).
     agents::ChoiceSituation s;
     s.social_share = purchase_share;
+    const double shops = role_capacity_[idx(g)][static_cast<std::size_t>(Role::kRetailer)].capacity;
+    std::array<double, kOpt> stocked{};
     for (int k = 0; k < kOpt; ++k) {
-      s.cost[idx(k)] = gp.price_eur * gp.price_factor[idx(k)];
-      s.available[idx(k)] = !menus_[idx(g)][idx(k)].ids.empty();
+      const auto& menu = menus_[idx(g)][idx(k)];
+      const auto& shop = retail_menus_[idx(g)][idx(k)];
+      stocked[idx(k)] =
+          shops > 0 && !shop.cumulative.empty() ? shop.cumulative.back() / shops : 0.0;
+      const double search = k == static_cast<int>(Option::kNewLinear)
+                                ? 0.0
+                                : params_.retail_search_cost_share * (1.0 - stocked[idx(k)]);
+      s.cost[idx(k)] = menu.mean_price * (1.0 + params_.retail_margin * stocked[idx(k)] + search);
+      s.available[idx(k)] = !menu.ids.empty();
     }
     s.last_choice = h.last_choice[idx(g)];
     s.linear_option = static_cast<std::uint8_t>(Option::kNewLinear);
@@ -1176,10 +1441,30 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       const double pick = rs.uniform() * menu.cumulative.back();
       const auto at =
           std::min<std::size_t>(upper_bound_index(menu.cumulative, pick), menu.ids.size() - 1);
-      const auto key = static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin) * kOpt +
-                       static_cast<std::uint32_t>(choice);
-      if (order_counts_[key]++ == 0) order_keys_.push_back(key);
+      const double price = menu.prices[at];
+      const auto supplier = static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin);
+      const auto key = supplier * kOpt + static_cast<std::uint32_t>(choice);
+      if (order_counts_[key]++ == 0) {
+        order_keys_.push_back(key);
+        order_prices_[key] = price;
+      }
       row[idx(kPurchasesLinear + static_cast<int>(choice))] += milli(units);
+      // The shop: drawn by capacity over all shops; a shop that does not stock the
+      // option means the household buys it directly from the supplier.
+      const auto& shop = retail_menus_[idx(g)][static_cast<std::size_t>(choice)];
+      RandomStream shop_rs(params_.seed, id, t, per_group(agents::purpose::kRetailer, g));
+      const double shop_pick = shop_rs.uniform() * shops;
+      if (!shop.cumulative.empty() && shop_pick < shop.cumulative.back()) {
+        const auto sit =
+            std::upper_bound(shop.cumulative.begin(), shop.cumulative.end(), shop_pick);
+        const auto sat = std::min<std::size_t>(
+            static_cast<std::size_t>(sit - shop.cumulative.begin()), shop.ids.size() - 1);
+        const auto shop_key =
+            static_cast<std::uint64_t>(shop.ids[sat] - ids_.companies_begin) * kOpt +
+            static_cast<std::uint64_t>(choice);
+        shop_keys_.push_back((shop_key << 32) | supplier);
+        row[kRetailMargin] += milli(units * price * params_.retail_margin);
+      }
     }
     const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
     schedule(local, g, t + static_cast<Tick>(std::max<long long>(1, std::llround(life))));
@@ -1209,10 +1494,9 @@ void Simulation::public_procurement() {
         const double w = menu.cumulative[k] - before;
         before = menu.cumulative[k];
         const double q = volume * w / total;
-        orders_.post(
-            {menu.ids[k], ids_.government, seq++, static_cast<std::uint8_t>(option), q, 0});
-        local_[g][kProcurement] +=
-            milli(q * gp.price_eur * gp.price_factor[static_cast<std::size_t>(option)]);
+        orders_.post({menu.ids[k], ids_.government, seq++, static_cast<std::uint8_t>(option), q,
+                      menu.prices[k], 0});
+        local_[g][kProcurement] += milli(q * menu.prices[k]);
       }
     };
     award(circular, circular_units, Option::kNewCircular);
@@ -1226,16 +1510,28 @@ void Simulation::operate_company(Company& c) {
   if (c.role != Role::kProducer) return;
   const auto& gp = params_.groups[c.group];
   const auto& env = env_[c.group];
-  const double kg = c.units_sold * firm_material_kg_per_unit(c);
-  const double secondary = kg * c.recycled_content;
+  const double kg_unit = firm_material_kg_per_unit(c);
+  const double kg = c.units_sold * kg_unit;
+  // The month's cheapest feasible mix for the conventional line; the circular line at capability.
+  const auto linear = material_mix(c, false);
+  const auto circular = material_mix(c, true);
+  const double kg_circular = std::min(c.units_circular, c.units_sold) * kg_unit;
+  const double secondary_linear = (kg - kg_circular) * linear.rc;
+  const double secondary_circular = kg_circular * circular.rc;
+  const double secondary = secondary_linear + secondary_circular;
+  const double imported_recyclate =
+      secondary_linear * linear.imported + secondary_circular * circular.imported;
   const double primary = kg - secondary;
   row[kMaterialUse] += grams(kg);
   row[kSecondaryUse] += grams(secondary);
   row[kPrimaryUse] += grams(primary);
   row[kBioBased] += grams(primary * gp.bio_share);
-  row[kImported] += grams(primary * env.import_share);
+  row[kImported] += grams(primary * env.import_share) + grams(imported_recyclate);
+  row[kImportedRecyclate] += grams(imported_recyclate);
   // Rounded per firm, so that the global sum does not depend on how firms are split over ranks.
-  recyclate_demand_g_[c.group] += grams(secondary);
+  recyclate_demand_g_[c.group] += grams(secondary - imported_recyclate);
+  // Bought-in components: the manufacturers' revenue, shared out in the materials phase.
+  b2b_spend_milli_[c.group] += milli(c.units_sold * b2b_unit_cost(c.group));
   // EPR fee, eco-modulated: design for recycling (substitute, recycle) pays less.
   if (env.epr) {
     const bool dfr = c.has(Strategy::kSubstitute) || c.has(Strategy::kRecycle);
@@ -1258,8 +1554,8 @@ void Simulation::operate_company(Company& c) {
     double fine = 0;
     if (rule.kind == 1) {
       if (!c.has(Strategy::kReduce)) fine = rule.cost_increase * c.units_sold * unit_cost(c, 0);
-    } else if (c.recycled_content < rule.min_rc) {
-      fine = (rule.min_rc - c.recycled_content) * kg / 1000.0 * rule.penalty_per_t;
+    } else if (kg > 0 && secondary < rule.min_rc * kg) {
+      fine = (rule.min_rc * kg - secondary) / 1000.0 * rule.penalty_per_t;
     }
     if (fine <= 0) continue;
     RandomStream rs(params_.seed, c.id, static_cast<std::uint32_t>(current_year_),
@@ -1272,36 +1568,95 @@ void Simulation::operate_company(Company& c) {
 
 void Simulation::phase_materials(Tick /*t*/) {
   const std::size_t groups = params_.groups.size();
-  std::vector<std::int64_t> totals(groups * 2);
+  std::vector<std::int64_t> totals(groups * 3);
   for (std::size_t g = 0; g < groups; ++g) {
-    totals[2 * g] = local_[g][kCollected];
-    totals[2 * g + 1] = recyclate_demand_g_[g];
+    totals[3 * g] = local_[g][kCollected];
+    totals[3 * g + 1] = recyclate_demand_g_[g];
+    totals[3 * g + 2] = b2b_spend_milli_[g];
   }
   comm_.allreduce_sum(totals);
+  // This month's material flows per group, from exact global totals.
+  struct Flows {
+    double collected_kg, demand_kg, b2b_eur, collectors, sorted_price_t, recyclers, supply_kg,
+        sold_kg, manufacturer_weight;
+  };
+  std::vector<Flows> flows(groups);
+  const double recycler_yield = params_.recycling_yield / params_.sorting_yield;
+  const double premium = params_.circular_premium;
   for (std::size_t g = 0; g < groups; ++g) {
-    const double collected_kg = static_cast<double>(totals[2 * g]) / 1000.0;
-    const double demand_kg = static_cast<double>(totals[2 * g + 1]) / 1000.0;
-    const double supply_kg = collected_kg * params_.recycling_yield;
-    const double sold_share = supply_kg > 0 ? std::min(1.0, demand_kg / supply_kg) : 0.0;
-    const double capacity = static_cast<double>(boards_[g].recycler_capacity_milli) / 1000.0;
-    auto& pr = prices_[g];
-    for (auto& c : companies_) {
-      if (!c.alive || c.role != Role::kRecycler || c.group != g) continue;
-      const double share = capacity > 0 ? c.capacity_weight / capacity : 0.0;
-      const double intake_kg = collected_kg * share;
-      const double output_kg = intake_kg * params_.recycling_yield;
+    const auto& gp = params_.groups[g];
+    const auto& cap = role_capacity_[g];
+    auto& f = flows[g];
+    f.collected_kg = static_cast<double>(totals[3 * g]) / 1000.0;
+    f.demand_kg = static_cast<double>(totals[3 * g + 1]) / 1000.0;
+    f.b2b_eur = static_cast<double>(totals[3 * g + 2]) / 1000.0;
+    // Collectors take in the separately collected mass (by capacity), are paid the
+    // collection fee (PRO under EPR, else the municipality) and sell sorted material.
+    f.collectors = cap[static_cast<std::size_t>(Role::kCollector)].capacity;
+    const double sorted_kg = f.collectors > 0 ? f.collected_kg * params_.sorting_yield : 0.0;
+    f.sorted_price_t = params_.sorted_price_share * prices_[g].recyclate_eur_t;
+    // Recyclers buy sorted material only as far as producers demand domestic recyclate,
+    // within their processing capacity: headroom x the start market per unit of demand weight.
+    f.recyclers = cap[static_cast<std::size_t>(Role::kRecycler)].capacity;
+    const double n_recyclers =
+        std::max<double>(gp.firms[static_cast<std::size_t>(Role::kRecycler)], 1);
+    const double expected_weight =
+        1.0 - gp.large_share + gp.large_share * params_.large_capacity_factor;
+    const double capacity_kg = params_.recycler_headroom * recycler_market_t(static_cast<int>(g)) *
+                               1000.0 / (n_recyclers * expected_weight) * f.recyclers;
+    f.supply_kg = std::min(sorted_kg * recycler_yield, capacity_kg);
+    f.sold_kg = f.recyclers > 0 ? std::min(f.supply_kg, f.demand_kg) : 0.0;
+    // Manufacturers share the producers' purchases by capacity, circular ones weighted up.
+    const auto& mc = cap[static_cast<std::size_t>(Role::kManufacturer)];
+    f.manufacturer_weight = mc.capacity + premium * mc.any_adopter;
+  }
+  const double fixed = params_.fixed_cost_share;
+  for (auto& c : companies_) {
+    if (!c.alive) continue;
+    const auto& gp = params_.groups[c.group];
+    const auto& f = flows[c.group];
+    auto& row = local_[c.group];
+    if (c.role == Role::kCollector) {
+      const double intake_kg = f.collected_kg * c.capacity_weight / f.collectors;
+      const double out_kg = intake_kg * params_.sorting_yield;
+      const double quality = 1.0 + premium * (c.has(Strategy::kExtend) ? 1.0 : 0.0) +
+                             premium * (c.has(Strategy::kRecycle) ? 1.0 : 0.0);
+      const double fee = intake_kg / 1000.0 * params_.collection_fee;
+      c.units_sold += out_kg;
+      c.revenue += Euro::from_double((fee + out_kg / 1000.0 * f.sorted_price_t) * quality);
+      c.cost += Euro::from_double(intake_kg / 1000.0 * params_.sorting_cost_share *
+                                      gp.recyclate_price0 * cost_factor(c) +
+                                  fixed * c.base_monthly_revenue);
+      row[kCollectionFees] += milli(fee * quality);
+    } else if (c.role == Role::kRecycler) {
+      const double output_kg = f.sold_kg * c.capacity_weight / f.recyclers;
+      const double intake_kg = output_kg / recycler_yield;
       c.units_sold += output_kg;
-      c.revenue += Euro::from_double(output_kg * sold_share * pr.recyclate_eur_t / 1000.0);
-      c.cost += Euro::from_double(intake_kg * params_.recycling_cost_share *
-                                      params_.groups[g].recyclate_price0 / 1000.0 +
-                                  params_.fixed_cost_share * c.base_monthly_revenue);
-      local_[g][kRecyclate] += grams(output_kg * sold_share);
+      c.revenue += Euro::from_double(output_kg * prices_[c.group].recyclate_eur_t / 1000.0);
+      c.cost +=
+          Euro::from_double(intake_kg / 1000.0 *
+                                (f.sorted_price_t + params_.recycling_cost_share *
+                                                        gp.recyclate_price0 * cost_factor(c)) +
+                            fixed * c.base_monthly_revenue);
+      row[kRecyclate] += grams(output_kg);
+    } else if (c.role == Role::kManufacturer) {
+      const double weight = c.capacity_weight * (1.0 + (c.adopted ? premium : 0.0));
+      const double sales =
+          f.manufacturer_weight > 0 ? f.b2b_eur * weight / f.manufacturer_weight : 0.0;
+      c.revenue += Euro::from_double(sales);
+      c.cost += Euro::from_double(sales / (1.0 + params_.markup) * cost_factor(c) +
+                                  fixed * c.base_monthly_revenue);
     }
-    if (comm_.is_root()) local_[g][kImported] += grams(std::max(0.0, demand_kg - supply_kg));
-    // Tatonnement on relative excess demand, within bounds set by the virgin price.
-    const double scale = std::max(demand_kg, supply_kg);
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    const auto& f = flows[g];
+    auto& pr = prices_[g];
+    if (comm_.is_root()) local_[g][kImported] += grams(std::max(0.0, f.demand_kg - f.sold_kg));
+    // Tatonnement on relative excess demand (against the domestic supply), within
+    // bounds set by the virgin price.
+    const double scale = std::max(f.demand_kg, f.supply_kg);
     if (scale > 0)
-      pr.recyclate_eur_t *= 1.0 + params_.recyclate_speed * (demand_kg - supply_kg) / scale;
+      pr.recyclate_eur_t *= 1.0 + params_.recyclate_speed * (f.demand_kg - f.supply_kg) / scale;
     // Cheap imported recyclate during a shock lowers the floor domestic recyclers can sell at.
     pr.recyclate_eur_t = std::clamp(
         pr.recyclate_eur_t, params_.recyclate_floor * env_[g].floor_factor * pr.virgin_eur_t,
@@ -1399,10 +1754,11 @@ void Simulation::phase_social(Tick /*t*/) {
 
 void Simulation::phase_accounting(Tick t) {
   const std::size_t groups = params_.groups.size();
-  std::vector<std::int64_t> producer_profit(groups, 0);
+  std::vector<std::int64_t> role_profit(groups * agents::kRoles, 0);
   for (auto& c : companies_) {
     if (!c.alive) continue;
-    if (c.role == Role::kProducer) producer_profit[c.group] += (c.revenue - c.cost).raw();
+    role_profit[c.group * idx(agents::kRoles) + idx(static_cast<int>(c.role))] +=
+        (c.revenue - c.cost).raw();
     auto& row = local_[c.group];
     row[kRevenueTotal] += c.revenue.raw();
     if (c.circular_offer() || c.has(Strategy::kExtend)) row[kRevenueCircular] += c.revenue.raw();
@@ -1428,14 +1784,19 @@ void Simulation::phase_accounting(Tick t) {
       row[idx(kCapacityLostProducer + static_cast<int>(c.role))] += milli(c.capacity_weight);
     }
     c.units_sold = 0;
+    c.units_circular = 0;
     c.revenue = Euro{};
     c.cost = Euro{};
   }
-  // Entrants fill free slots in January when producers made a profit last month.
+  // Entrants fill free slots in January when their role made a profit last month
+  // (a role with no firm left: when producers did).
   if (current_month_ == 1 && t > 0) {
     for (auto& c : companies_) {
       if (c.ever_alive || c.alive) continue;
-      if (last_producer_profit_[c.group] <= 0) continue;
+      const auto& profit = last_role_profit_[c.group];
+      const auto role = static_cast<std::size_t>(c.role);
+      const bool empty = role_capacity_[c.group][role].capacity <= 0;
+      if (profit[role] <= 0 && !(empty && profit[0] > 0)) continue;
       RandomStream rs(params_.seed, c.id, t, agents::purpose::kEntry);
       if (rs.uniform() >= params_.entry_rate) continue;
       init_company(c, c.id, c.group, c.role, t);
@@ -1453,15 +1814,16 @@ void Simulation::phase_accounting(Tick t) {
   }
 
   // One exact reduction of every extensive total, plus producer profits and the choice stock.
-  const std::size_t stride = kMetricCount + 1 + 2 * kOpt;
+  constexpr std::size_t kR = agents::kRoles;
+  const std::size_t stride = kMetricCount + kR + 2 * kOpt;
   std::vector<std::int64_t> flat(groups * stride + 1);
   for (std::size_t g = 0; g < groups; ++g) {
     auto* out = flat.data() + g * stride;
     std::copy(local_[g].begin(), local_[g].end(), out);
-    out[kMetricCount] = producer_profit[g];
+    for (std::size_t r = 0; r < kR; ++r) out[kMetricCount + r] = role_profit[g * kR + r];
     for (std::size_t k = 0; k < kOpt; ++k) {
-      out[kMetricCount + 1 + k] = local_choice_counts_[g][k];
-      out[kMetricCount + 1 + kOpt + k] = local_eol_counts_[g][k];
+      out[kMetricCount + kR + k] = local_choice_counts_[g][k];
+      out[kMetricCount + kR + kOpt + k] = local_eol_counts_[g][k];
     }
   }
   flat.back() = loans_local_;
@@ -1469,10 +1831,10 @@ void Simulation::phase_accounting(Tick t) {
   for (std::size_t g = 0; g < groups; ++g) {
     const auto* in = flat.data() + g * stride;
     std::copy_n(in, kMetricCount, indicators_.groups[g].begin());
-    last_producer_profit_[g] = in[kMetricCount];
+    for (std::size_t r = 0; r < kR; ++r) last_role_profit_[g][r] = in[kMetricCount + r];
     for (std::size_t k = 0; k < kOpt; ++k) {
-      choice_counts_[g][k] = in[kMetricCount + 1 + k];
-      eol_counts_[g][k] = in[kMetricCount + 1 + kOpt + k];
+      choice_counts_[g][k] = in[kMetricCount + kR + k];
+      eol_counts_[g][k] = in[kMetricCount + kR + kOpt + k];
     }
     committed_cumulative_ += indicators_.groups[g][kSubsidyCommitted];
   }

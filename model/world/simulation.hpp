@@ -148,6 +148,7 @@ class Simulation {
   struct GroupEnv {
     double virgin_factor = 1, import_factor = 1, floor_factor = 1;
     double import_share = 0;
+    double imported_recyclate_eur_t = 0;  // world (non-EU) recyclate price
     bool epr = false;
     bool levy = false;
   };
@@ -158,7 +159,22 @@ class Simulation {
   };
   struct SupplierMenu {
     std::vector<AgentId> ids;
-    std::vector<double> cumulative;  // cumulative demand weights
+    std::vector<double> cumulative;  // cumulative demand weights (capacity x price^-elasticity)
+    std::vector<double> prices;      // cost-plus price per unit (suppliers only)
+    double mean_price = 0;           // expected price paid (demand-weighted)
+  };
+  // Alive capacity (demand weight) of one role in one group, and of its adopters per
+  // strategy; exact global totals recomputed in the offers phase of every tick.
+  struct RoleCapacity {
+    double capacity = 0;
+    double any_adopter = 0;  // capacity of those with at least one strategy
+    std::array<double, agents::kStrategies> adopters{};
+  };
+  // A producer's material mix this month.
+  struct MaterialMix {
+    double rc = 0;         // recycled content (share of material)
+    double imported = 0;   // share of the recycled part that is imported recyclate
+    double eur_per_t = 0;  // average material price
   };
 
   // Phases.
@@ -193,6 +209,15 @@ class Simulation {
   agents::StrategyEconomics economics(const agents::Company& c, int s) const;
   void operate_company(agents::Company& c);
   double unit_cost(const agents::Company& c, int option) const;
+  double offer_price(const agents::Company& c, int option) const;
+  double cost_factor(const agents::Company& c) const;
+  double producer_other_cost(int group) const;
+  double recycler_market_t(int group) const;
+  double b2b_unit_cost(int group) const;
+  double manufacturer_share(int group, agents::Strategy s) const;
+  double recycled_capability(const agents::Company& c) const;
+  double enforced_min_rc(int group) const;
+  MaterialMix material_mix(const agents::Company& c, bool circular_line) const;
   double firm_material_kg_per_unit(const agents::Company& c) const;
   double learning_factor(int group, int s) const;
   bool is_local_company(AgentId id) const;
@@ -251,13 +276,9 @@ class Simulation {
   // touched this tick, posted as one aggregated order each.
   std::vector<std::uint32_t> order_counts_;
   std::vector<std::uint32_t> order_keys_;
-  // Derived memo of learning_factor per group * kStrategies + strategy: the
-  // adopter counts it was computed for and the value.
-  struct LearningMemo {
-    std::int64_t x = -1, x0 = -1;
-    double value = 1;
-  };
-  mutable std::vector<LearningMemo> learning_memo_;
+  std::vector<double> order_prices_;  // [supplier * kOptions + option]: this month's price
+  std::vector<std::uint64_t>
+      shop_keys_;  // (shop * kOptions + option) << 32 | supplier, per purchase
 
   // Event calendar: bucket per tick of (local index * kMaxGroups + group).
   std::vector<std::vector<std::uint32_t>> buckets_;
@@ -274,9 +295,14 @@ class Simulation {
   std::vector<std::array<std::int64_t, agents::kOptions>> local_choice_counts_;
   std::vector<std::array<std::int64_t, agents::kOptions>> eol_counts_;  // national stock
   std::vector<std::array<std::int64_t, agents::kOptions>> local_eol_counts_;
-  std::vector<std::int64_t> last_producer_profit_;  // milli-euro, national, last month
-  std::vector<std::int64_t> recyclate_demand_g_;    // grams this month, local
-  std::vector<double> scheme_budget_left_eur_;      // government owner only
+  std::vector<std::array<std::int64_t, agents::kRoles>>
+      last_role_profit_;  // milli-euro, last month
+  std::vector<std::array<RoleCapacity, agents::kRoles>> role_capacity_;
+  std::vector<std::array<double, agents::kStrategies>> learning_;  // this month's LF_s per group
+  std::vector<std::array<SupplierMenu, agents::kOptions>> retail_menus_;  // shops stocking option k
+  std::vector<std::int64_t> b2b_spend_milli_;     // producers' purchases from manufacturers, local
+  std::vector<std::int64_t> recyclate_demand_g_;  // grams this month, local
+  std::vector<double> scheme_budget_left_eur_;    // government owner only
   std::vector<GroupEnv> env_;
   std::vector<float> density0_;  // collection density per municipality at the start
   double density_rise_ = 0;

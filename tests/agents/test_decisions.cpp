@@ -141,6 +141,23 @@ TEST(CompanyRule, StrategiesApplyByRole) {
   EXPECT_TRUE(strategy_applies(Role::kRefurbisher, Strategy::kExtend));
   EXPECT_TRUE(strategy_applies(Role::kRecycler, Strategy::kRecycle));
   EXPECT_FALSE(strategy_applies(Role::kRecycler, Strategy::kReduce));
+  // The three further roles of MODEL.md.
+  EXPECT_TRUE(strategy_applies(Role::kManufacturer, Strategy::kReduce));
+  EXPECT_TRUE(strategy_applies(Role::kManufacturer, Strategy::kRecycle));
+  EXPECT_FALSE(strategy_applies(Role::kManufacturer, Strategy::kExtend));
+  EXPECT_TRUE(strategy_applies(Role::kRetailer, Strategy::kSubstitute));
+  EXPECT_TRUE(strategy_applies(Role::kRetailer, Strategy::kExtend));
+  EXPECT_FALSE(strategy_applies(Role::kRetailer, Strategy::kRecycle));
+  EXPECT_TRUE(strategy_applies(Role::kCollector, Strategy::kExtend));
+  EXPECT_TRUE(strategy_applies(Role::kCollector, Strategy::kRecycle));
+  EXPECT_FALSE(strategy_applies(Role::kCollector, Strategy::kReduce));
+  // Every role can adopt at least one strategy (chain projects need members of >= 3 roles).
+  for (int r = 0; r < kRoles; ++r) {
+    bool any = false;
+    for (int s = 0; s < kStrategies; ++s)
+      any = any || strategy_applies(static_cast<Role>(r), static_cast<Strategy>(s));
+    EXPECT_TRUE(any) << kRoleNames[static_cast<std::size_t>(r)];
+  }
 }
 
 TEST(CompanyRule, BankruptAfterConsecutiveNegativeCashMonths) {
