@@ -38,15 +38,6 @@ std::string default_output(const std::string& scenario_name) {
   return "runs/" + scenario_name + "-" + buf;
 }
 
-nlohmann::json scenario_json(const config::Scenario& sc) {
-  std::string text;
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.always_print_primitive_fields = true;
-  opts.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(sc, &text, opts);
-  return nlohmann::json::parse(text);
-}
-
 void print_error(const engine::Comm& comm, const std::string& message) {
   if (comm.is_root()) std::fprintf(stderr, "ketensim: error: %s\n", message.c_str());
 }
@@ -113,14 +104,20 @@ int run_diffusion_model(const RunSegment& seg, const world::DiffusionParams& par
                    seg.run_dir.string().c_str());
     return kExitOk;
   } catch (const std::exception& e) {
-    spdlog::error("run failed: {}", e.what());
-    dir.fail(e.what());
-    if (comm.size() > 1) MPI_Abort(comm.handle(), kExitFailure);
-    return kExitFailure;
+    return fail_run(dir, comm, e);
   }
 }
 
 }  // namespace
+
+nlohmann::json scenario_json(const config::Scenario& sc) {
+  std::string text;
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.always_print_primitive_fields = true;
+  opts.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(sc, &text, opts);
+  return nlohmann::json::parse(text);
+}
 
 int agree(const engine::Comm& comm, int code, std::string& message) {
   std::string packet = std::to_string(code) + "\n" + message;

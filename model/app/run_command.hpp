@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "ketensim/scenario.pb.h"
 #include "model/engine/mpi_context.hpp"
 
 namespace ketensim::app {
@@ -47,6 +50,9 @@ struct ResumeOptions {
 // series or config that differs from the checkpoint's, is refused with exit 2
 // and nothing is written.
 int resume_run(const ResumeOptions& options, const engine::Comm& comm);
+
+// The scenario as JSON (the manifest's "config"), every field included.
+nlohmann::json scenario_json(const config::Scenario& scenario);
 
 // Root decides; every rank learns the outcome (code 0 = go on).
 int agree(const engine::Comm& comm, int code, std::string& message);

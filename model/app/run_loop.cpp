@@ -90,6 +90,13 @@ void write_checkpoint(const RunSegment& seg, world::Simulation& sim, io::RunDire
 
 }  // namespace
 
+int fail_run(io::RunDirectory& dir, const engine::Comm& comm, const std::exception& error) {
+  spdlog::error("run failed: {}", error.what());
+  dir.fail(error.what());
+  if (comm.size() > 1) MPI_Abort(comm.handle(), kExitFailure);
+  return kExitFailure;
+}
+
 std::string config_checksum(const std::string& resolved_yaml) {
   return hex32(engine::crc32c(resolved_yaml));
 }
@@ -217,10 +224,7 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
               sim->scheduler().timings());
     return kExitOk;
   } catch (const std::exception& e) {
-    spdlog::error("run failed: {}", e.what());
-    dir.fail(e.what());
-    if (comm.size() > 1) MPI_Abort(comm.handle(), kExitFailure);
-    return kExitFailure;
+    return fail_run(dir, comm, e);
   }
 }
 

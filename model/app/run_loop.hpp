@@ -4,6 +4,7 @@
 // boundary after SIGTERM/SIGUSR1. Shared by `run`, `resume` and `sweep`.
 #pragma once
 
+#include <exception>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -34,6 +35,10 @@ struct RunSegment {
 // signal after a checkpoint), kExitBadInput (the checkpoint could not be
 // restored; nothing was written) or kExitFailure.
 int execute_run(const RunSegment& segment, const engine::Comm& comm);
+
+// A run that threw: logs the error, records it in the manifest (status
+// "failed"), aborts the job when it has other ranks; returns kExitFailure.
+int fail_run(io::RunDirectory& dir, const engine::Comm& comm, const std::exception& error);
 
 // CRC-32C of the resolved config text, as recorded in checkpoints.
 std::string config_checksum(const std::string& resolved_yaml);

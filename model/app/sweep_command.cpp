@@ -161,17 +161,6 @@ void prepare_output(const io::SweepPlan& plan, const fs::path& out, bool overwri
           "--overwrite to replace it");
     }
   }
-  fs::create_directories(out, ec);
-  if (ec) throw RunDirError("cannot create " + out.string() + ": " + ec.message());
-}
-
-nlohmann::json scenario_json(const config::Scenario& sc) {
-  std::string text;
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.always_print_primitive_fields = true;
-  opts.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(sc, &text, opts);
-  return nlohmann::json::parse(text);
 }
 
 // Runs (or resumes, or skips) one planned run on `group`. Returns its exit code.

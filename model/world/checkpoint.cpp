@@ -175,6 +175,24 @@ T take(const std::uint8_t* p) {
   return v;
 }
 
+// Writes records [0, n) of one section as chunks of at most `chunk` records,
+// keyed by agent id (first + index); `record(ar, i)` writes record i.
+template <class Record>
+void save_chunks(engine::CheckpointWriter& out, const std::string& section, AgentId first,
+                 std::size_t n, std::size_t chunk, const Record& record) {
+  for (std::size_t b = 0; b < n; b += chunk) {
+    const std::size_t count = std::min(chunk, n - b);
+    std::ostringstream os;
+    {
+      boost::archive::binary_oarchive ar(os, kArchiveFlags);
+      std::uint64_t stored = count;
+      ar& stored;
+      for (std::size_t i = 0; i < count; ++i) record(ar, b + i);
+    }
+    out.add_chunk(section, first + b, count, os.str());
+  }
+}
+
 std::string decode_error(const engine::CheckpointReader& in, const std::string& what) {
   return in.path().string() + ": cannot decode the checkpoint (" + what +
          "): the checkpoint is corrupt or was written by an incompatible version";
@@ -183,36 +201,18 @@ std::string decode_error(const engine::CheckpointReader& in, const std::string& 
 }  // namespace
 
 void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick next_tick) const {
-  for (std::size_t b = 0; b < households_.size(); b += kHouseholdChunk) {
-    const std::size_t n = std::min(kHouseholdChunk, households_.size() - b);
-    std::ostringstream os;
-    {
-      boost::archive::binary_oarchive ar(os, kArchiveFlags);
-      std::uint64_t count = n;
-      ar& count;
-      for (std::size_t i = 0; i < n; ++i) {
-        Household h = households_[b + i];
-        transfer(ar, h);
-      }
-    }
-    out.add_chunk("households", first_household_ + b, n, os.str());
-  }
-  for (std::size_t b = 0; b < companies_.size(); b += kCompanyChunk) {
-    const std::size_t n = std::min(kCompanyChunk, companies_.size() - b);
-    std::ostringstream os;
-    {
-      boost::archive::binary_oarchive ar(os, kArchiveFlags);
-      std::uint64_t count = n;
-      ar& count;
-      for (std::size_t i = 0; i < n; ++i) {
-        Company c = companies_[b + i];
-        PendingApplication p = pending_[b + i];
-        transfer(ar, c);
-        ar& p.strategy& p.p_without& p.u;
-      }
-    }
-    out.add_chunk("companies", first_company_ + b, n, os.str());
-  }
+  save_chunks(out, "households", first_household_, households_.size(), kHouseholdChunk,
+              [&](boost::archive::binary_oarchive& ar, std::size_t i) {
+                Household h = households_[i];
+                transfer(ar, h);
+              });
+  save_chunks(out, "companies", first_company_, companies_.size(), kCompanyChunk,
+              [&](boost::archive::binary_oarchive& ar, std::size_t i) {
+                Company c = companies_[i];
+                PendingApplication p = pending_[i];
+                transfer(ar, c);
+                ar& p.strategy& p.p_without& p.u;
+              });
   // Scheme budgets live on the government's owner: every rank gets them.
   std::vector<double> budgets = scheme_budget_left_eur_;
   {
