@@ -38,7 +38,9 @@
 // Derived, rebuilt by rebuild_derived() at the end of the restore (and of setup()):
 //   seen_, seen_stride_ (packed last choices of local households and ghosts),
 //   the consumers-phase scratch order_counts_, order_keys_, order_prices_,
-//   shop_keys_, bucket_scratch_ (empty between ticks)
+//   shop_keys_, key_bits_, order_scratch_, shop_scratch_, bucket_scratch_ (empty
+//   between ticks), purchase_views_ and collection_effort_ (recomputed at the start
+//   of every consumers phase)
 // Recomputed by the environment phase at the start of every tick:
 //   env_ (incl. the imported recyclate price), density_rise_, procurement_circular_,
 //   waste_tax_eur_t_, residual_charge_eur_t_, learning_ (learning factors from boards_)

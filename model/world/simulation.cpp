@@ -54,19 +54,22 @@ std::size_t upper_bound_index(const std::vector<double>& v, double x) {
   return static_cast<std::size_t>(first - v.data()) + (*first <= x ? 1 : 0);
 }
 
-// Sorts `keys` ascending (LSD radix, 11 bits a pass) using `scratch`; keys are
-// below max_local * kMaxGroups. Returns the sorted keys (in one of the two).
-std::span<const std::uint32_t> radix_sort(std::vector<std::uint32_t>& keys,
-                                          std::vector<std::uint32_t>& scratch,
-                                          std::uint32_t max_local) {
-  const std::uint64_t limit = std::uint64_t{max_local} * agents::kMaxGroups;
+// Number of bits needed for values below `limit`.
+int bits_below(std::uint64_t limit) {
   int bits = 0;
-  while (bits < 32 && (std::uint64_t{1} << bits) < limit) ++bits;
+  while (bits < 64 && (std::uint64_t{1} << bits) < limit) ++bits;
+  return bits;
+}
+
+// Sorts `keys` ascending (LSD radix, 11 bits a pass) using `scratch`; every key
+// is below 2^bits. Returns the sorted keys (in one of the two).
+template <typename Key>
+std::span<const Key> radix_sort(std::vector<Key>& keys, std::vector<Key>& scratch, int bits) {
   scratch.resize(keys.size());
-  std::uint32_t* from = keys.data();
-  std::uint32_t* to = scratch.data();
+  Key* from = keys.data();
+  Key* to = scratch.data();
   constexpr int kDigit = 11;
-  constexpr std::uint32_t kMask = (1u << kDigit) - 1;
+  constexpr Key kMask = (Key{1} << kDigit) - 1;
   std::array<std::uint32_t, (1u << kDigit)> offsets{};
   for (int shift = 0; shift < bits; shift += kDigit) {
     offsets.fill(0);
@@ -1269,11 +1272,13 @@ void Simulation::phase_consumers(Tick t) {
   // delivered in canonical order), so the bucket is processed in local-index
   // order: neighbour scans then walk the network arrays nearly sequentially.
   auto& bucket = buckets_[t];
-  const std::span<const std::uint32_t> due =
-      radix_sort(bucket, bucket_scratch_, static_cast<std::uint32_t>(households_.size()));
+  const std::span<const std::uint32_t> due = radix_sort(
+      bucket, bucket_scratch_, bits_below(std::uint64_t{households_.size()} * agents::kMaxGroups));
   order_counts_.resize(static_cast<std::size_t>(ids_.households_begin - ids_.companies_begin) *
                        kOpt);
   order_prices_.resize(order_counts_.size());
+  key_bits_ = bits_below(std::uint64_t{order_counts_.size()});
+  update_purchase_views();
   // Software prefetch (no effect on results): the household record and edge
   // row of the event kFar ahead, the packed choices of the neighbours of the
   // event kNear ahead (its edge row is in cache by then).
@@ -1301,35 +1306,45 @@ void Simulation::phase_consumers(Tick t) {
     household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t);
   }
   std::vector<std::uint32_t>().swap(bucket);  // release the month's memory
-  // One order per (supplier, option) for all of this rank's purchases.
-  for (const std::uint32_t key : order_keys_) {
-    const AgentId supplier = ids_.companies_begin + key / kOpt;
-    const std::size_t g = group_of(supplier);
-    const auto option = static_cast<std::uint8_t>(key % kOpt);
-    const double units = params_.groups[g].units_per_purchase * params_.household_weight;
-    orders_.post({supplier, first_household_, static_cast<std::uint32_t>(g * kOpt + option), option,
-                  units, order_prices_[key], order_counts_[key]});
-    order_counts_[key] = 0;
-  }
-  order_keys_.clear();
-  // One order per (shop, option, supplier): the shop's margin depends on the
-  // supplier's price. Keys sorted, so the posting order is the same every time.
-  std::sort(shop_keys_.begin(), shop_keys_.end());
-  for (std::size_t i = 0; i < shop_keys_.size();) {
-    std::size_t j = i;
-    while (j < shop_keys_.size() && shop_keys_[j] == shop_keys_[i]) ++j;
-    const std::uint64_t shop_key = shop_keys_[i] >> 32;
-    const auto supplier = static_cast<std::uint32_t>(shop_keys_[i] & 0xFFFFFFFFu);
-    const AgentId shop = ids_.companies_begin + shop_key / kOpt;
-    const auto option = static_cast<std::uint32_t>(shop_key % kOpt);
+  // One order per (supplier, option) for all of this rank's purchases, and one per
+  // (shop, option, supplier): the shop's margin depends on the supplier's price.
+  // Both go out in canonical (receiver, seq) order, so the receiving exchange
+  // merges sorted runs instead of sorting: supplier keys are supplier * kOpt +
+  // option (= the order's seq within the supplier's group), shop keys
+  // shop << key_bits_ | (supplier * kOpt + option) (= the shop order's seq).
+  const auto supplier_keys = radix_sort(order_keys_, order_scratch_, key_bits_);
+  const auto shop_sorted = radix_sort(shop_keys_, shop_scratch_, 2 * key_bits_);
+  const std::uint64_t key_mask = (std::uint64_t{1} << key_bits_) - 1;
+  std::size_t a = 0;
+  std::size_t b = 0;
+  while (a < supplier_keys.size() || b < shop_sorted.size()) {
+    const std::uint64_t next_supplier =
+        a < supplier_keys.size() ? supplier_keys[a] / kOpt : ~std::uint64_t{0};
+    const std::uint64_t next_shop =
+        b < shop_sorted.size() ? shop_sorted[b] >> key_bits_ : ~std::uint64_t{0};
+    if (next_supplier < next_shop) {
+      const std::uint32_t key = supplier_keys[a++];
+      const AgentId supplier = ids_.companies_begin + key / kOpt;
+      const std::size_t g = group_of(supplier);
+      const auto option = static_cast<std::uint8_t>(key % kOpt);
+      const double units = params_.groups[g].units_per_purchase * params_.household_weight;
+      orders_.post({supplier, first_household_, static_cast<std::uint32_t>(g * kOpt + option),
+                    option, units, order_prices_[key], order_counts_[key]});
+      order_counts_[key] = 0;
+      continue;
+    }
+    std::size_t j = b;
+    while (j < shop_sorted.size() && shop_sorted[j] == shop_sorted[b]) ++j;
+    const auto key = static_cast<std::uint32_t>(shop_sorted[b] & key_mask);
+    const AgentId shop = ids_.companies_begin + next_shop;
     const std::size_t g = group_of(shop);
     const double units = params_.groups[g].units_per_purchase * params_.household_weight;
-    const double price = order_prices_[supplier * kOpt + option] * params_.retail_margin;
-    orders_.post({shop, first_household_, supplier * kOpt + option,
-                  static_cast<std::uint8_t>(option), units, price,
-                  static_cast<std::uint32_t>(j - i)});
-    i = j;
+    const double price = order_prices_[key] * params_.retail_margin;
+    orders_.post({shop, first_household_, key, static_cast<std::uint8_t>(key % kOpt), units, price,
+                  static_cast<std::uint32_t>(j - b)});
+    b = j;
   }
+  order_keys_.clear();
   shop_keys_.clear();
   if (owns_government_) public_procurement();
 
@@ -1375,6 +1390,41 @@ void Simulation::phase_consumers(Tick t) {
   }
 }
 
+void Simulation::update_purchase_views() {
+  // An option costs its expected cost-plus price, plus the shop margin when bought
+  // in a shop (with probability a_k, the capacity share of shops stocking it), or the
+  // effort of finding it elsewhere (circular options only).
+  const std::size_t groups = params_.groups.size();
+  purchase_views_.resize(groups);
+  for (std::size_t g = 0; g < groups; ++g) {
+    const auto& gp = params_.groups[g];
+    auto& view = purchase_views_[g];
+    view.shops = role_capacity_[g][static_cast<std::size_t>(Role::kRetailer)].capacity;
+    view.any_available = false;
+    for (int k = 0; k < kOpt; ++k) {
+      const auto& menu = menus_[g][idx(k)];
+      const auto& shop = retail_menus_[g][idx(k)];
+      const double stocked =
+          view.shops > 0 && !shop.cumulative.empty() ? shop.cumulative.back() / view.shops : 0.0;
+      const double search = k == static_cast<int>(Option::kNewLinear)
+                                ? 0.0
+                                : params_.retail_search_cost_share * (1.0 - stocked);
+      view.cost[idx(k)] = menu.mean_price * (1.0 + params_.retail_margin * stocked + search);
+      view.available[idx(k)] = !menu.ids.empty();
+      view.any_available = view.any_available || view.available[idx(k)];
+    }
+    // End of life: repair, resell, separate collection (per municipality, below), residual.
+    view.eol_cost = {params_.repair_cost_share * gp.price_eur,
+                     params_.resell_cost_share * gp.price_eur, 0.0,
+                     residual_charge_eur_t_ * gp.units_per_purchase * gp.unit_mass_kg / 1000.0};
+  }
+  collection_effort_.resize(density0_.size());
+  for (std::size_t m = 0; m < density0_.size(); ++m) {
+    const double density = std::min(1.0, density0_[m] + density_rise_);
+    collection_effort_[m] = params_.collection_effort * (1.0 - density);
+  }
+}
+
 void Simulation::household_event(std::uint32_t local, int g, Tick t) {
   const auto& gp = params_.groups[idx(g)];
   auto& h = households_[local];
@@ -1388,10 +1438,9 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
   agents::ChoiceSituation eol;
   std::array<double, kOpt> purchase_share{};
   social_shares_both(local, g, eol.social_share, purchase_share);
-  const double density = std::min(1.0, density0_[h.municipality] + density_rise_);
-  eol.cost = {params_.repair_cost_share * gp.price_eur, params_.resell_cost_share * gp.price_eur,
-              params_.collection_effort * (1.0 - density),
-              residual_charge_eur_t_ * gp.units_per_purchase * gp.unit_mass_kg / 1000.0};
+  eol.cost = purchase_views_[idx(g)].eol_cost;
+  eol.cost[static_cast<std::size_t>(agents::EolOption::kCollect)] =
+      collection_effort_[h.municipality];
   eol.available = {true, true, true, true};
   eol.last_choice = h.last_eol[idx(g)];
   eol.linear_option = static_cast<std::uint8_t>(agents::EolOption::kResidual);
@@ -1413,28 +1462,17 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       row[kResidual] += grams(kg);
       row[kWasteTax] += milli(kg / 1000.0 * waste_tax_eur_t_);
     }
-    // Purchase of the replacement.
-    // An option costs its expected cost-plus price, plus the shop margin when bought
-    // in a shop (with probability a_k, the capacity share of shops stocking it), or the
-    // effort of finding it elsewhere (circular options only).
+    // Purchase of the replacement; the options' costs are the same for every
+    // household of the group this month (update_purchase_views).
+    const auto& view = purchase_views_[idx(g)];
     agents::ChoiceSituation s;
     s.social_share = purchase_share;
-    const double shops = role_capacity_[idx(g)][static_cast<std::size_t>(Role::kRetailer)].capacity;
-    std::array<double, kOpt> stocked{};
-    for (int k = 0; k < kOpt; ++k) {
-      const auto& menu = menus_[idx(g)][idx(k)];
-      const auto& shop = retail_menus_[idx(g)][idx(k)];
-      stocked[idx(k)] =
-          shops > 0 && !shop.cumulative.empty() ? shop.cumulative.back() / shops : 0.0;
-      const double search = k == static_cast<int>(Option::kNewLinear)
-                                ? 0.0
-                                : params_.retail_search_cost_share * (1.0 - stocked[idx(k)]);
-      s.cost[idx(k)] = menu.mean_price * (1.0 + params_.retail_margin * stocked[idx(k)] + search);
-      s.available[idx(k)] = !menu.ids.empty();
-    }
+    s.cost = view.cost;
+    s.available = view.available;
+    const double shops = view.shops;
     s.last_choice = h.last_choice[idx(g)];
     s.linear_option = static_cast<std::uint8_t>(Option::kNewLinear);
-    if (std::find(s.available.begin(), s.available.end(), true) != s.available.end()) {
+    if (view.any_available) {
       const Option choice = agents::choose_purchase(params_.purchase, h.attitude, s, rs);
       purchase_choice = static_cast<std::uint8_t>(choice);
       const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
@@ -1459,10 +1497,8 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
             std::upper_bound(shop.cumulative.begin(), shop.cumulative.end(), shop_pick);
         const auto sat = std::min<std::size_t>(
             static_cast<std::size_t>(sit - shop.cumulative.begin()), shop.ids.size() - 1);
-        const auto shop_key =
-            static_cast<std::uint64_t>(shop.ids[sat] - ids_.companies_begin) * kOpt +
-            static_cast<std::uint64_t>(choice);
-        shop_keys_.push_back((shop_key << 32) | supplier);
+        shop_keys_.push_back(
+            (static_cast<std::uint64_t>(shop.ids[sat] - ids_.companies_begin) << key_bits_) | key);
         row[kRetailMargin] += milli(units * price * params_.retail_margin);
       }
     }

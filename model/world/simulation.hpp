@@ -177,6 +177,17 @@ class Simulation {
     double eur_per_t = 0;  // average material price
   };
 
+  // What every household of a group sees this month when it chooses (derived from
+  // the menus and prices at the start of the consumers phase).
+  struct PurchaseView {
+    std::array<double, agents::kOptions> cost{};
+    std::array<bool, agents::kOptions> available{};
+    bool any_available = false;
+    double shops = 0;  // alive retail capacity of the group
+    // End-of-life costs; the collection effort is per municipality (collection_effort_).
+    std::array<double, agents::kOptions> eol_cost{};
+  };
+
   // Phases.
   void phase_environment(engine::Tick t);
   void phase_review(engine::Tick t);
@@ -198,6 +209,7 @@ class Simulation {
   void review_company(agents::Company& c, std::size_t index, engine::Tick t);
   void form_chain_projects(int group);
   void household_event(std::uint32_t local, int group, engine::Tick t);
+  void update_purchase_views();
   void public_procurement();
   void adaptive_review();
   void adopt(agents::Company& c, int strategy, double own_investment, double grant = 0);
@@ -277,8 +289,11 @@ class Simulation {
   std::vector<std::uint32_t> order_counts_;
   std::vector<std::uint32_t> order_keys_;
   std::vector<double> order_prices_;  // [supplier * kOptions + option]: this month's price
-  std::vector<std::uint64_t>
-      shop_keys_;  // (shop * kOptions + option) << 32 | supplier, per purchase
+  // Per purchase in a shop: (shop - companies_begin) << key_bits_ | order key.
+  std::vector<std::uint64_t> shop_keys_;
+  int key_bits_ = 0;                          // bits of an order key (supplier * kOptions + option)
+  std::vector<std::uint32_t> order_scratch_;  // radix sort buffers
+  std::vector<std::uint64_t> shop_scratch_;
 
   // Event calendar: bucket per tick of (local index * kMaxGroups + group).
   std::vector<std::vector<std::uint32_t>> buckets_;
@@ -305,6 +320,9 @@ class Simulation {
   std::vector<double> scheme_budget_left_eur_;    // government owner only
   std::vector<GroupEnv> env_;
   std::vector<float> density0_;  // collection density per municipality at the start
+  // Derived at the start of each consumers phase (never saved).
+  std::vector<PurchaseView> purchase_views_;
+  std::vector<double> collection_effort_;  // per municipality: effort x (1 - density)
   double density_rise_ = 0;
   double procurement_circular_ = 0;
   double waste_tax_eur_t_ = 0;

@@ -133,22 +133,33 @@ std::vector<TestMessage> slice_for(const std::vector<TestMessage>& all, const Pa
   return out;
 }
 
-// One round: this rank posts its agents' messages (in `reverse` order if asked),
-// exchanges, and checks the inbox against the in-process expectation.
+// One round: this rank posts its agents' messages (in `reverse` order if asked;
+// with `sorted_blocks` > 0, cut into that many blocks, each in canonical order,
+// so that the exchange merges sorted runs instead of sorting), exchanges, and
+// checks the inbox against the in-process expectation.
 void run_round(const Comm& comm, const Partition& p, Exchange<TestMessage>& ex, std::uint32_t round,
-               bool reverse, const char* label) {
+               bool reverse, const char* label, int sorted_blocks = 0) {
   const AgentId n_ids = p.total_ids();
   const int me = comm.rank();
   std::vector<AgentId> senders;
   for (AgentId s = p.first(me); s < p.end(me); ++s) senders.push_back(s);
   if (reverse) std::reverse(senders.begin(), senders.end());
-  std::uint64_t posted = 0;
+  std::vector<TestMessage> outgoing;
   for (AgentId s : senders) {
     auto msgs = messages_of(s, n_ids, round);
     if (reverse) std::reverse(msgs.begin(), msgs.end());
-    for (const auto& m : msgs) ex.post(m);
-    posted += msgs.size();
+    outgoing.insert(outgoing.end(), msgs.begin(), msgs.end());
   }
+  if (sorted_blocks > 0) {
+    const std::size_t n = outgoing.size();
+    const auto blocks = static_cast<std::size_t>(sorted_blocks);
+    for (std::size_t k = 0; k < blocks; ++k)
+      std::sort(outgoing.begin() + static_cast<std::ptrdiff_t>(n * k / blocks),
+                outgoing.begin() + static_cast<std::ptrdiff_t>(n * (k + 1) / blocks),
+                Exchange<TestMessage>::canonical_less);
+  }
+  for (const auto& m : outgoing) ex.post(m);
+  const std::uint64_t posted = outgoing.size();
   const ExchangeStats before = ex.stats();
   const auto inbox = ex.exchange();
   const ExchangeStats& after = ex.stats();
@@ -205,6 +216,11 @@ void test_exchange(const Comm& comm) {
   for (std::uint32_t round = 0; round < 4; ++round) {
     run_round(comm, p, plain, round, round % 2 == 1, "plain");
     run_round(comm, p, shuffled, round, round % 2 == 0, "shuffled");
+    // Pre-sorted posts: one run per sender rank (1 block) or several (5 blocks),
+    // merged by the exchange; the shuffled exchange must still sort them.
+    run_round(comm, p, plain, round, false, "presorted", 1);
+    run_round(comm, p, plain, round, round % 2 == 1, "presorted blocks", 5);
+    run_round(comm, p, shuffled, round, false, "shuffled presorted", 1);
   }
 }
 
