@@ -162,7 +162,12 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
       reports_(comm_, partition_),
       ghosts_(comm_, partition_),
       projects_(comm_, partition_) {
-  for (const auto& g : params_.groups) group_ids_.push_back(g.id);
+  for (const auto& g : params_.groups) {
+    group_ids_.push_back(g.id);
+    lifetimes_.emplace_back(g.weibull_shape, g.weibull_scale_months);
+    repair_lifetimes_.emplace_back(g.weibull_shape, g.weibull_scale_months,
+                                   params_.repair_life_extension);
+  }
   if (params_.shuffle_arrivals) {
     orders_.set_shuffle_seed(params_.seed + 1);
     applications_.set_shuffle_seed(params_.seed + 2);
@@ -1451,9 +1456,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
   if (e == agents::EolOption::kRepair) {
     // Repaired: no waste and no purchase; the product lives on.
     row[kRepairs] += milli(units);
-    const double life =
-        params_.repair_life_extension * rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
-    schedule(local, g, t + static_cast<Tick>(std::max<long long>(1, std::llround(life))));
+    schedule(local, g, t + static_cast<Tick>(repair_lifetimes_[idx(g)].months(rs.uniform())));
   } else {
     row[kEndOfLife] += grams(kg);
     if (e == agents::EolOption::kResell) row[kReused] += grams(kg);
@@ -1502,8 +1505,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
         row[kRetailMargin] += milli(units * price * params_.retail_margin);
       }
     }
-    const double life = rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
-    schedule(local, g, t + static_cast<Tick>(std::max<long long>(1, std::llround(life))));
+    schedule(local, g, t + static_cast<Tick>(lifetimes_[idx(g)].months(rs.uniform())));
   }
   if (purchase_choice != h.last_choice[idx(g)] || eol_choice != h.last_eol[idx(g)])
     pending_choices_.push_back({local, static_cast<std::uint8_t>(g), purchase_choice, eol_choice});

@@ -18,6 +18,7 @@
 #include "model/engine/partition.hpp"
 #include "model/engine/scheduler.hpp"
 #include "model/world/indicators.hpp"
+#include "model/world/lifetime_table.hpp"
 #include "model/world/messages.hpp"
 #include "model/world/params.hpp"
 
@@ -251,6 +252,9 @@ class Simulation {
   engine::Calendar calendar_;
   engine::PhaseScheduler scheduler_;
   std::vector<std::string> group_ids_;
+  // Whole-month lifetimes per group (from the config): a new product, a repaired one.
+  std::vector<RoundedWeibull> lifetimes_;
+  std::vector<RoundedWeibull> repair_lifetimes_;
 
   // Owned agents.
   std::vector<agents::Household> households_;

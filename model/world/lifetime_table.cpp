@@ -1,0 +1,68 @@
+#include "model/world/lifetime_table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace ketensim::world {
+
+namespace {
+// Relative distance from a threshold inside which the formula decides.
+constexpr double kGuard = 1e-9;
+// No uniform draw is below 2^-53 (RandomStream::open_unit), so thresholds
+// below this can never be reached and end the table.
+constexpr double kSmallest = 0x1.0p-56;
+constexpr std::size_t kMaxMonths = std::size_t{1} << 22;
+}  // namespace
+
+RoundedWeibull::RoundedWeibull(double shape, double scale, double factor)
+    : shape_(shape), scale_(scale), factor_(factor), has_factor_(factor != 1.0) {
+  if (!(shape > 0) || !(scale > 0) || !(factor >= 0) || !std::isfinite(shape) ||
+      !std::isfinite(scale) || !std::isfinite(factor))
+    throw std::invalid_argument(
+        "RoundedWeibull: shape and scale must be finite and > 0, factor finite and >= 0");
+  const double s = factor * scale;
+  // factor 0: no table, every draw goes to the formula (which gives 1 month).
+  for (std::size_t m = 1; s > 0 && m <= kMaxMonths; ++m) {
+    const double t = std::exp(-std::pow((static_cast<double>(m) - 0.5) / s, shape));
+    threshold_.push_back(t);
+    if (t < kSmallest) break;
+  }
+  // lo_[b] = number of thresholds >= b / kBins (non-increasing in b).
+  lo_.assign(kBins + 1, 0);
+  std::size_t count = threshold_.size();
+  for (std::uint32_t b = 0; b <= kBins; ++b) {
+    const double edge = static_cast<double>(b) / kBins;
+    while (count > 0 && threshold_[count - 1] < edge) --count;
+    lo_[b] = static_cast<std::uint32_t>(count);
+  }
+}
+
+long long RoundedWeibull::exact(double u) const {
+  // The same expression, in the same order, as the simulation always used.
+  const double draw = scale_ * std::pow(-std::log(u), 1.0 / shape_);
+  const double life = has_factor_ ? factor_ * draw : draw;
+  return std::max<long long>(1, std::llround(life));
+}
+
+long long RoundedWeibull::months(double u) const {
+  const auto bin = std::min<std::uint32_t>(static_cast<std::uint32_t>(u * kBins), kBins - 1);
+  // count = number of thresholds >= u, in [lo_[bin + 1], lo_[bin]].
+  std::uint32_t lo = lo_[bin + 1];
+  std::uint32_t hi = lo_[bin];
+  while (lo < hi) {
+    const std::uint32_t mid = lo + (hi - lo + 1) / 2;
+    if (threshold_[mid - 1] >= u)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  const std::size_t count = lo;
+  const bool beyond = count == threshold_.size();
+  const bool near_below = count > 0 && u > threshold_[count - 1] * (1.0 - kGuard);
+  const bool near_above = !beyond && u < threshold_[count] * (1.0 + kGuard);
+  if (beyond || near_below || near_above) return exact(u);
+  return std::max<long long>(1, static_cast<long long>(count));
+}
+
+}  // namespace ketensim::world

@@ -1,0 +1,44 @@
+// Whole-month Weibull lifetimes without log and pow on the hot path.
+//
+// A household's next event is max(1, llround(factor * scale * (-ln u)^(1/shape)))
+// months ahead, u uniform on (0, 1). That whole number only changes where u
+// crosses a threshold T_m = exp(-((m - 1/2) / (factor * scale))^shape), so the
+// table finds it by comparing u with the thresholds. Where u lies within a
+// relative 1e-9 of a threshold (the computed formula and the threshold may
+// disagree there by a few units in the last place), or beyond the table, it
+// evaluates the formula itself. The result is therefore exactly the formula's,
+// for every u.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace ketensim::world {
+
+class RoundedWeibull {
+ public:
+  // `factor` (>= 0) multiplies the Weibull draw (the repair life extension); 1
+  // means none, and then the formula is evaluated without the multiplication.
+  // Throws std::invalid_argument for a shape or scale <= 0 or a factor < 0.
+  RoundedWeibull(double shape, double scale, double factor = 1.0);
+
+  // max(1, llround(factor * scale * (-ln u)^(1 / shape))), bit for bit.
+  long long months(double u) const;
+
+  // The formula itself (the reference, and the fallback near thresholds).
+  long long exact(double u) const;
+
+ private:
+  double shape_;
+  double scale_;
+  double factor_;
+  bool has_factor_;
+  // threshold_[m - 1] = T_m for m = 1..M, decreasing; M = threshold_.size().
+  std::vector<double> threshold_;
+  // For u in bin b = floor(u * kBins): at least lo_[b] and at most lo_[b + 1]
+  // thresholds are >= u.
+  static constexpr std::uint32_t kBins = 4096;
+  std::vector<std::uint32_t> lo_;
+};
+
+}  // namespace ketensim::world

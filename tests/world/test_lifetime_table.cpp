@@ -1,0 +1,89 @@
+// RoundedWeibull must give exactly the formula's whole months for every u:
+// random draws, and every representable neighbour of every threshold.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+
+#include "model/engine/rng.hpp"
+#include "model/world/lifetime_table.hpp"
+
+namespace ketensim::world {
+namespace {
+
+// The formula, written out independently of the class.
+long long reference(double shape, double scale, double factor, double u) {
+  const double draw = scale * std::pow(-std::log(u), 1.0 / shape);
+  return std::max<long long>(1, std::llround(factor == 1.0 ? draw : factor * draw));
+}
+
+struct Case {
+  double shape;
+  double scale;
+  double factor;
+};
+
+// Shapes and scales of the product groups (near-fixed packaging lives to long,
+// spread-out PV lives), the repair extension, and extremes of the config ranges.
+constexpr Case kCases[] = {{2.2, 135.0, 1.0}, {8.0, 12.5, 1.0},       {1.5, 400.0, 0.5},
+                           {20.0, 1.0, 1.0},  {0.1, 3.0, 1.0},        {3.0, 90.0, 5.0},
+                           {2.2, 135.0, 0.0}, {1.0, 0.0833 * 12, 1.0}};
+
+TEST(RoundedWeibull, RandomDrawsGiveTheFormulasMonths) {
+  engine::RandomStream rs(42, 7, 0, 1);
+  for (const auto& c : kCases) {
+    const RoundedWeibull table(c.shape, c.scale, c.factor);
+    for (int i = 0; i < 200000; ++i) {
+      const double u = rs.uniform();
+      ASSERT_EQ(table.months(u), reference(c.shape, c.scale, c.factor, u))
+          << "shape " << c.shape << " scale " << c.scale << " factor " << c.factor << " u " << u;
+    }
+  }
+}
+
+TEST(RoundedWeibull, NeighboursOfEveryBoundaryGiveTheFormulasMonths) {
+  for (const auto& c : kCases) {
+    if (c.factor == 0) continue;
+    const RoundedWeibull table(c.shape, c.scale, c.factor);
+    // The u at which the formula crosses m - 1/2, and the 8 doubles each side of it.
+    for (int m = 1; m < 5000; ++m) {
+      const double t = std::exp(-std::pow((m - 0.5) / (c.factor * c.scale), c.shape));
+      if (t < 0x1.0p-53) break;
+      double lo = t;
+      double hi = t;
+      for (int k = 0; k < 8; ++k) {
+        lo = std::nextafter(lo, 0.0);
+        hi = std::nextafter(hi, 1.0);
+        for (const double u : {lo, t, hi}) {
+          if (!(u > 0 && u < 1)) continue;
+          ASSERT_EQ(table.months(u), reference(c.shape, c.scale, c.factor, u))
+              << "shape " << c.shape << " m " << m << " u " << u;
+        }
+      }
+    }
+  }
+}
+
+TEST(RoundedWeibull, ExtremeDrawsAndMonthsAreAtLeastOne) {
+  const RoundedWeibull table(2.2, 135.0);
+  const double smallest = engine::RandomStream::open_unit(0);
+  const double largest = engine::RandomStream::open_unit(~std::uint64_t{0});
+  EXPECT_EQ(table.months(smallest), reference(2.2, 135.0, 1.0, smallest));
+  EXPECT_EQ(table.months(largest), 1);
+  EXPECT_GT(table.months(smallest), 500);
+  const RoundedWeibull never(2.2, 135.0, 0.0);
+  EXPECT_EQ(never.months(0.5), 1);
+}
+
+TEST(RoundedWeibull, RejectsInvalidParameters) {
+  EXPECT_THROW(RoundedWeibull(0.0, 10.0), std::invalid_argument);
+  EXPECT_THROW(RoundedWeibull(2.0, -1.0), std::invalid_argument);
+  EXPECT_THROW(RoundedWeibull(2.0, 10.0, -0.5), std::invalid_argument);
+  EXPECT_THROW(RoundedWeibull(std::numeric_limits<double>::quiet_NaN(), 10.0),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace ketensim::world
