@@ -312,6 +312,7 @@ Params resolve(const config::Scenario& sc) {
     for (const auto& g : p.groups) events += 1.0 / std::max(g.mean_lifetime_months, 1.0);
     p.company_weight = std::clamp(kCompanyEvents / std::max(events, 1e-9), 0.01, 1000.0);
   }
+  p.spread_partition = sc.engine().partition() == config::SPREAD;
   p.shuffle_arrivals = sc.engine().shuffle_arrivals();
   return p;
 }

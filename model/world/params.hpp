@@ -178,7 +178,8 @@ struct Params {
   int adaptive_extend_years = 2;
 
   // Engine.
-  double company_weight = 1;  // resolved: the config value or the derived one
+  double company_weight = 1;     // resolved: the config value or the derived one
+  bool spread_partition = true;  // companies and households split over ranks separately
   bool shuffle_arrivals = false;
 
   // Article 21 envelope for `year` (years after the last entry repeat it).

@@ -87,9 +87,21 @@ std::span<const Key> radix_sort(std::vector<Key>& keys, std::vector<Key>& scratc
   return {from, keys.size()};
 }
 
+// Governments and chain tables, companies (incl. entrant slots), households.
 std::vector<engine::IdSegment> segments(const IdLayout& ids, double company_weight) {
-  return {{0, ids.households_begin, company_weight},
+  return {{0, ids.companies_begin, company_weight},
+          {ids.companies_begin, ids.households_begin, company_weight},
           {ids.households_begin, ids.households_end, 1.0}};
+}
+
+// SPREAD: each of the three segments is a class split over all ranks on its own.
+engine::Partition make_partition(const IdLayout& ids, const Params& p, int ranks) {
+  const auto segs = segments(ids, p.company_weight);
+  if (!p.spread_partition) return engine::Partition(segs, ranks);
+  std::vector<AgentId> starts;
+  for (const AgentId c : {ids.companies_begin, ids.households_begin})
+    if (c > (starts.empty() ? 0 : starts.back()) && c < ids.households_end) starts.push_back(c);
+  return engine::Partition(segs, ranks, starts);
 }
 
 // Compact offer published to every rank in the offers phase: a supplier's
@@ -154,7 +166,7 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
     : params_(std::move(params)),
       comm_(comm),
       ids_(params_),
-      partition_(segments(ids_, params_.company_weight), comm.size()),
+      partition_(make_partition(ids_, params_, comm.size())),
       calendar_(params_.start, params_.end),
       orders_(comm_, partition_),
       applications_(comm_, partition_),
@@ -202,8 +214,6 @@ std::uint64_t Simulation::messages_sent() const {
 
 void Simulation::setup() {
   const int rank = comm_.rank();
-  const AgentId first = partition_.first(rank);
-  const AgentId end = partition_.end(rank);
   const std::size_t groups = params_.groups.size();
 
   owns_government_ = partition_.owner(ids_.government) == rank;
@@ -260,8 +270,9 @@ void Simulation::setup() {
   }
 
   // Companies owned by this rank.
-  first_company_ = std::max(first, ids_.companies_begin);
-  const AgentId company_end = std::min(end, ids_.households_begin);
+  const auto [first, end] = owned_range(ids_.companies_begin, ids_.households_begin);
+  first_company_ = first;
+  const AgentId company_end = end;
   for (AgentId id = first_company_; id < company_end; ++id) {
     const auto it =
         std::upper_bound(ids_.group_companies_begin.begin(), ids_.group_companies_begin.end(), id);
@@ -305,6 +316,17 @@ void Simulation::setup() {
   pending_choices_.clear();
   initial_adopters_.resize(groups);
   for (std::size_t g = 0; g < groups; ++g) initial_adopters_[g] = boards_[g].adopters;
+}
+
+std::pair<AgentId, AgentId> Simulation::owned_range(AgentId begin, AgentId end) const {
+  // The ids of [begin, end) that this rank owns: one contiguous block, since
+  // [begin, end) is one class of a SPREAD partition or lies inside the rank's block.
+  const int rank = comm_.rank();
+  if (begin >= end) return {begin, begin};
+  const int cls = partition_.class_of(begin);
+  const AgentId first = std::clamp(partition_.first(rank, cls), begin, end);
+  const AgentId last = std::clamp(partition_.end(rank, cls), begin, end);
+  return {first, std::max(first, last)};
 }
 
 void Simulation::init_company(Company& c, AgentId id, int group, Role role, Tick tick) {
@@ -387,9 +409,7 @@ void Simulation::init_company(Company& c, AgentId id, int group, Role role, Tick
 }
 
 void Simulation::init_households() {
-  const int rank = comm_.rank();
-  const AgentId first = std::max(partition_.first(rank), ids_.households_begin);
-  const AgentId end = std::min(partition_.end(rank), ids_.households_end);
+  const auto [first, end] = owned_range(ids_.households_begin, ids_.households_end);
   first_household_ = first;
   const std::size_t n = end > first ? static_cast<std::size_t>(end - first) : 0;
   households_.resize(n);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/company.hpp"
@@ -203,6 +204,8 @@ class Simulation {
   void init_company(agents::Company& c, AgentId id, int group, agents::Role role,
                     engine::Tick tick);
   void init_households();
+  // The ids of [begin, end) (a class of the partition) that this rank owns.
+  std::pair<AgentId, AgentId> owned_range(AgentId begin, AgentId end) const;
   void build_network();
   void schedule(std::uint32_t local, int group, engine::Tick due);
 

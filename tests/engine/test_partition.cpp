@@ -178,5 +178,63 @@ TEST(Partition, DependsOnlyOnSegmentsAndRanks) {
   for (int r = 0; r <= 5; ++r) EXPECT_EQ(a.first(r), b.first(r));
 }
 
+// Classes: each class is split on its own, so every rank owns one block of
+// each, and owner() agrees with the blocks for every id.
+TEST(Partition, ClassesAreSplitSeparately) {
+  // 7 "governments", 300 companies (heavy), 10,000 households.
+  const std::vector<IdSegment> segments{{0, 7, 5.0}, {7, 307, 5.0}, {307, 10307, 1.0}};
+  const std::vector<AgentId> starts{7, 307};
+  for (int ranks : {1, 2, 3, 4, 7}) {
+    const Partition p(segments, ranks, starts);
+    ASSERT_EQ(p.classes(), 3);
+    ASSERT_EQ(p.total_ids(), 10307u);
+    for (int c = 0; c < 3; ++c) {
+      const AgentId begin = segments[static_cast<std::size_t>(c)].begin;
+      const AgentId end = segments[static_cast<std::size_t>(c)].end;
+      EXPECT_EQ(p.first(0, c), begin);
+      EXPECT_EQ(p.end(ranks - 1, c), end);
+      for (int r = 0; r < ranks; ++r) {
+        if (r > 0) {
+          EXPECT_EQ(p.first(r, c), p.end(r - 1, c)) << "class " << c;
+        }
+        // Equal weights within a class: blocks differ by at most one id.
+        const AgentId n = end - begin;
+        const AgentId size = p.end(r, c) - p.first(r, c);
+        EXPECT_LE(size, n / static_cast<AgentId>(ranks) + 1) << "class " << c << " rank " << r;
+        EXPECT_GE(size + 1, n / static_cast<AgentId>(ranks)) << "class " << c << " rank " << r;
+      }
+    }
+    for (AgentId id = 0; id < p.total_ids(); ++id) {
+      const int c = p.class_of(id);
+      const int r = p.owner(id);
+      ASSERT_GE(id, p.first(r, c)) << id;
+      ASSERT_LT(id, p.end(r, c)) << id;
+    }
+    EXPECT_THROW(p.owner(10307), std::out_of_range);
+    EXPECT_THROW(p.class_of(10307), std::out_of_range);
+  }
+  // Companies spread: with 2 ranks each rank owns 150 companies, where a single
+  // class would have given all 300 (and the 7 others) to rank 0.
+  const Partition spread(segments, 2, starts);
+  EXPECT_EQ(spread.end(0, 1) - spread.first(0, 1), 150u);
+  const Partition blocks(segments, 2);
+  EXPECT_EQ(blocks.owner(306), 0);
+  EXPECT_EQ(spread.owner(306), 1);
+}
+
+TEST(Partition, ClassStartsMustBeIncreasingSegmentBoundaries) {
+  const std::vector<IdSegment> segments{{0, 10, 1.0}, {10, 20, 1.0}};
+  const std::vector<AgentId> inside{5};
+  const std::vector<AgentId> at_zero{0};
+  const std::vector<AgentId> at_end{20};
+  const std::vector<AgentId> twice{10, 10};
+  EXPECT_THROW(Partition(segments, 2, inside), std::invalid_argument);
+  EXPECT_THROW(Partition(segments, 2, at_zero), std::invalid_argument);
+  EXPECT_THROW(Partition(segments, 2, at_end), std::invalid_argument);
+  EXPECT_THROW(Partition(segments, 2, twice), std::invalid_argument);
+  const std::vector<AgentId> ok{10};
+  EXPECT_EQ(Partition(segments, 3, ok).classes(), 2);
+}
+
 }  // namespace
 }  // namespace ketensim::engine
