@@ -40,20 +40,6 @@ std::size_t idx(int i) {
   return static_cast<std::size_t>(i);
 }
 
-// std::upper_bound(v.begin(), v.end(), x) - v.begin() for a sorted, non-empty
-// or empty v, without data-dependent branches (the supplier draw is random).
-std::size_t upper_bound_index(const std::vector<double>& v, double x) {
-  std::size_t len = v.size();
-  if (len == 0) return 0;
-  const double* first = v.data();
-  while (len > 1) {
-    const std::size_t half = len / 2;
-    first = first[half - 1] <= x ? first + half : first;
-    len -= half;
-  }
-  return static_cast<std::size_t>(first - v.data()) + (*first <= x ? 1 : 0);
-}
-
 // Number of bits needed for values below `limit`.
 int bits_below(std::uint64_t limit) {
   int bits = 0;
@@ -1289,6 +1275,9 @@ void Simulation::phase_offers(Tick /*t*/) {
     for (auto& menu : per_group)
       if (!menu.cumulative.empty() && menu.cumulative.back() > 0)
         menu.mean_price /= menu.cumulative.back();
+  for (auto* menus : {&menus_, &retail_menus_})
+    for (auto& per_group : *menus)
+      for (auto& menu : per_group) build_guide(menu.cumulative, menu.guide, menu.bins_per_unit);
 }
 
 void Simulation::phase_consumers(Tick t) {
@@ -1500,8 +1489,9 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       purchase_choice = static_cast<std::uint8_t>(choice);
       const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
       const double pick = rs.uniform() * menu.cumulative.back();
-      const auto at =
-          std::min<std::size_t>(upper_bound_index(menu.cumulative, pick), menu.ids.size() - 1);
+      const auto at = std::min<std::size_t>(
+          guided_upper_bound(menu.cumulative, menu.guide, menu.bins_per_unit, pick),
+          menu.ids.size() - 1);
       const double price = menu.prices[at];
       const auto supplier = static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin);
       const auto key = supplier * kOpt + static_cast<std::uint32_t>(choice);
@@ -1516,10 +1506,9 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       RandomStream shop_rs(params_.seed, id, t, per_group(agents::purpose::kRetailer, g));
       const double shop_pick = shop_rs.uniform() * shops;
       if (!shop.cumulative.empty() && shop_pick < shop.cumulative.back()) {
-        const auto sit =
-            std::upper_bound(shop.cumulative.begin(), shop.cumulative.end(), shop_pick);
         const auto sat = std::min<std::size_t>(
-            static_cast<std::size_t>(sit - shop.cumulative.begin()), shop.ids.size() - 1);
+            guided_upper_bound(shop.cumulative, shop.guide, shop.bins_per_unit, shop_pick),
+            shop.ids.size() - 1);
         shop_keys_.push_back(
             (static_cast<std::uint64_t>(shop.ids[sat] - ids_.companies_begin) << key_bits_) | key);
         row[kRetailMargin] += milli(units * price * params_.retail_margin);

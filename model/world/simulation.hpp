@@ -20,6 +20,7 @@
 #include "model/engine/scheduler.hpp"
 #include "model/world/indicators.hpp"
 #include "model/world/lifetime_table.hpp"
+#include "model/world/menu_search.hpp"
 #include "model/world/messages.hpp"
 #include "model/world/params.hpp"
 
@@ -164,6 +165,9 @@ class Simulation {
     std::vector<double> cumulative;  // cumulative demand weights (capacity x price^-elasticity)
     std::vector<double> prices;      // cost-plus price per unit (suppliers only)
     double mean_price = 0;           // expected price paid (demand-weighted)
+    // Derived with the menu: where a draw starts its search (build_guide).
+    std::vector<std::uint32_t> guide;
+    double bins_per_unit = 0;
   };
   // Alive capacity (demand weight) of one role in one group, and of its adopters per
   // strategy; exact global totals recomputed in the offers phase of every tick.
