@@ -1,5 +1,7 @@
 #include "model/world/lifetime_table.hpp"
 
+#include "model/world/menu_search.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -63,6 +65,42 @@ long long RoundedWeibull::months(double u) const {
   const bool near_above = !beyond && u < threshold_[count] * (1.0 + kGuard);
   if (beyond || near_below || near_above) return exact(u);
   return std::max<long long>(1, static_cast<long long>(count));
+}
+
+ResidualLife::ResidualLife(double shape, double scale) {
+  if (!(shape > 0) || !(scale > 0) || !std::isfinite(shape) || !std::isfinite(scale))
+    throw std::invalid_argument("ResidualLife: shape and scale must be finite and > 0");
+  const auto survival = [&](double x) { return std::exp(-std::pow(x / scale, shape)); };
+  // Integral of S over each month by Simpson's rule; stop where S is negligible.
+  constexpr int kSteps = 64;  // even
+  constexpr double kTail = 1e-15;
+  std::vector<double> monthly;
+  double total = 0;
+  for (std::uint32_t m = 0; m < (1u << 22); ++m) {
+    const double h = 1.0 / kSteps;
+    double sum = survival(m) + survival(m + 1.0);
+    for (int i = 1; i < kSteps; ++i) sum += (i % 2 ? 4.0 : 2.0) * survival(m + i * h);
+    const double month = sum * h / 3.0;
+    monthly.push_back(month);
+    total += month;
+    if (survival(m + 1.0) < kTail) break;
+  }
+  double running = 0;
+  for (const double x : monthly) {
+    running += x;
+    cumulative_.push_back(running / total);
+  }
+  cumulative_.back() = 1.0;
+  build_guide(cumulative_, guide_, bins_per_unit_);
+}
+
+std::uint32_t ResidualLife::months(double u) const {
+  const std::size_t m = guided_upper_bound(cumulative_, guide_, bins_per_unit_, u);
+  return static_cast<std::uint32_t>(std::min(m, cumulative_.size() - 1));
+}
+
+double ResidualLife::cumulative(std::uint32_t m) const {
+  return m < cumulative_.size() ? cumulative_[m] : 1.0;
 }
 
 }  // namespace ketensim::world

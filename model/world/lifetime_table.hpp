@@ -41,4 +41,27 @@ class RoundedWeibull {
   std::vector<std::uint32_t> lo_;
 };
 
+// Months until the product a household holds at the start reaches its end of
+// life, for a renewal process in equilibrium: the forward recurrence time R of
+// Weibull(shape, scale) lifetimes has density S(x) / mu, with S the survival
+// function and mu the mean lifetime. The table holds P(floor(R) <= m) for whole
+// months m, integrated numerically (Simpson, 64 steps a month), so a draw is one
+// uniform and one table search.
+class ResidualLife {
+ public:
+  // Throws std::invalid_argument for a shape or scale <= 0.
+  ResidualLife(double shape, double scale);
+
+  // floor(R) for the uniform u in (0, 1).
+  std::uint32_t months(double u) const;
+
+  // P(floor(R) <= m) (1 beyond the table).
+  double cumulative(std::uint32_t m) const;
+
+ private:
+  std::vector<double> cumulative_;
+  std::vector<std::uint32_t> guide_;
+  double bins_per_unit_ = 0;
+};
+
 }  // namespace ketensim::world

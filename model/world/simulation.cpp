@@ -165,6 +165,7 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
     lifetimes_.emplace_back(g.weibull_shape, g.weibull_scale_months);
     repair_lifetimes_.emplace_back(g.weibull_shape, g.weibull_scale_months,
                                    params_.repair_life_extension);
+    residual_lives_.emplace_back(g.weibull_shape, g.weibull_scale_months);
   }
   if (params_.shuffle_arrivals) {
     orders_.set_shuffle_seed(params_.seed + 1);
@@ -405,15 +406,8 @@ void Simulation::init_households() {
     households_[i] = make_household(params_, id, id - ids_.households_begin);
     RandomStream rs(params_.seed, id, 0, agents::purpose::kLifetime);
     for (std::size_t g = 0; g < params_.groups.size(); ++g) {
-      const auto& gp = params_.groups[g];
-      // Residual life of the current product in a stationary renewal process: run
-      // the household's replacements from 3-4 mean lifetimes before the start (the random
-      // offset keeps near-fixed lifetimes from starting in phase).
-      double at = -(3.0 + rs.uniform()) * gp.mean_lifetime_months;
-      do {
-        at += rs.weibull(gp.weibull_shape, gp.weibull_scale_months);
-      } while (at < 0.0);
-      const auto due = static_cast<Tick>(std::floor(at));
+      // Residual life of the current product in a stationary renewal process.
+      const Tick due = residual_lives_[g].months(rs.uniform());
       schedule(static_cast<std::uint32_t>(i), static_cast<int>(g), due);
       ++local_choice_counts_[g][households_[i].last_choice[g]];
       ++local_eol_counts_[g][households_[i].last_eol[g]];

@@ -262,6 +262,7 @@ class Simulation {
   // Whole-month lifetimes per group (from the config): a new product, a repaired one.
   std::vector<RoundedWeibull> lifetimes_;
   std::vector<RoundedWeibull> repair_lifetimes_;
+  std::vector<ResidualLife> residual_lives_;  // of the products held at the start
 
   // Owned agents.
   std::vector<agents::Household> households_;

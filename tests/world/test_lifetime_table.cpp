@@ -2,10 +2,12 @@
 // random draws, and every representable neighbour of every threshold.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <vector>
 
 #include "model/engine/rng.hpp"
 #include "model/world/lifetime_table.hpp"
@@ -83,6 +85,50 @@ TEST(RoundedWeibull, RejectsInvalidParameters) {
   EXPECT_THROW(RoundedWeibull(2.0, 10.0, -0.5), std::invalid_argument);
   EXPECT_THROW(RoundedWeibull(std::numeric_limits<double>::quiet_NaN(), 10.0),
                std::invalid_argument);
+}
+
+// The residual life table against an independent simulation of the renewal
+// process (lifetimes drawn from the Weibull formula, started long before 0) and
+// against the closed-form mean E[R] = E[X^2] / (2 E[X]).
+TEST(ResidualLife, MatchesASimulatedRenewalProcessAndTheMean) {
+  struct Shape {
+    double shape;
+    double scale;
+  };
+  for (const auto& c : {Shape{2.2, 135.0}, Shape{8.0, 12.5}, Shape{1.2, 40.0}}) {
+    const ResidualLife table(c.shape, c.scale);
+    engine::RandomStream rs(5, 3, 0, 4);
+    constexpr int kDraws = 200000;
+    const double mean_life = c.scale * std::tgamma(1.0 + 1.0 / c.shape);
+    std::vector<int> simulated(4096, 0);
+    std::vector<int> tabled(4096, 0);
+    double table_mean = 0;
+    for (int i = 0; i < kDraws; ++i) {
+      double at = -20.0 * mean_life * (1.0 + rs.uniform());
+      while (at < 0) at += rs.weibull(c.shape, c.scale);
+      ++simulated[std::min<std::size_t>(static_cast<std::size_t>(at), 4095)];
+      const auto m = table.months(rs.uniform());
+      ++tabled[std::min<std::size_t>(m, 4095)];
+      table_mean += m;
+    }
+    // Largest distance between the two empirical CDFs (two-sample KS): with
+    // 200,000 draws each the 0.1 % critical value is about 0.0062.
+    double a = 0;
+    double b = 0;
+    double ks = 0;
+    for (std::size_t m = 0; m < simulated.size(); ++m) {
+      a += simulated[m];
+      b += tabled[m];
+      ks = std::max(ks, std::abs(a - b) / kDraws);
+    }
+    EXPECT_LT(ks, 0.0062) << "shape " << c.shape;
+    // E[floor(R)] is about E[R] - 1/2; E[R] = scale Gamma(1 + 2/k) / (2 Gamma(1 + 1/k)).
+    const double expected =
+        c.scale * std::tgamma(1.0 + 2.0 / c.shape) / (2.0 * std::tgamma(1.0 + 1.0 / c.shape)) - 0.5;
+    EXPECT_NEAR(table_mean / kDraws, expected, 0.01 * expected + 0.05) << "shape " << c.shape;
+    EXPECT_DOUBLE_EQ(table.cumulative(1u << 30), 1.0);
+  }
+  EXPECT_THROW(ResidualLife(0.0, 10.0), std::invalid_argument);
 }
 
 }  // namespace
