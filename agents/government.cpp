@@ -1,6 +1,8 @@
 #include "agents/government.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace ketensim::agents {
 
@@ -30,6 +32,54 @@ std::vector<SubsidyDecision> allocate_subsidies(const SchemeRules& rules,
     decisions.push_back(d);
   }
   return decisions;
+}
+
+double tender_score(double w_circ, double lowest_price, double price, bool circular) {
+  const double price_score = price > 0 ? std::min(1.0, lowest_price / price) : 1.0;
+  return (1.0 - w_circ) * price_score + (circular ? w_circ : 0.0);
+}
+
+std::size_t tender_winner(std::span<const TenderOffer> offers, double w_circ, double temperature,
+                          double u) {
+  double lowest = std::numeric_limits<double>::infinity();
+  for (const auto& o : offers)
+    if (o.weight > 0 && o.price > 0) lowest = std::min(lowest, o.price);
+  if (!std::isfinite(lowest)) lowest = 0;
+  // Scores are in [0, 1]: exp((score - 1) / temperature) cannot overflow.
+  double total = 0;
+  for (const auto& o : offers)
+    if (o.weight > 0)
+      total += o.weight *
+               std::exp((tender_score(w_circ, lowest, o.price, o.circular) - 1.0) / temperature);
+  if (!(total > 0)) return offers.size();
+  const double target = u * total;
+  double cumulative = 0;
+  std::size_t last = offers.size();
+  for (std::size_t k = 0; k < offers.size(); ++k) {
+    if (offers[k].weight <= 0) continue;
+    cumulative +=
+        offers[k].weight *
+        std::exp((tender_score(w_circ, lowest, offers[k].price, offers[k].circular) - 1.0) /
+                 temperature);
+    last = k;
+    if (target < cumulative) return k;
+  }
+  return last;  // rounding: the last offer with a positive weight
+}
+
+double circular_win_probability(double w_circ, double temperature, double price_ratio) {
+  const double lowest = std::min(1.0, price_ratio);
+  const double circular = tender_score(w_circ, lowest, price_ratio, true);
+  const double linear = tender_score(w_circ, lowest, 1.0, false);
+  return 1.0 / (1.0 + std::exp((linear - circular) / temperature));
+}
+
+double cofund(double rate, double grant_eur, Euro& budget_left) {
+  Euro amount = Euro::from_double(std::max(0.0, rate * grant_eur));
+  if (budget_left < amount) amount = budget_left;
+  if (amount <= Euro{}) return 0.0;
+  budget_left -= amount;
+  return amount.to_double();
 }
 
 }  // namespace ketensim::agents

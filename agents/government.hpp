@@ -1,8 +1,11 @@
-// The national government's subsidy allocation rule: applications are decided
-// in arrival order (first come, first served) or by score (tender) against the
-// remaining budget, which is never over-committed.
+// Governments' decision rules. National: subsidy applications are decided in
+// arrival order (first come, first served) or by score (tender) against the
+// remaining budget, which is never over-committed. Regional (provinces and
+// municipalities): circular procurement tenders scored with a circularity
+// weight, and co-funding of national grants from a yearly provincial budget.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -37,5 +40,30 @@ struct SchemeRules {
 std::vector<SubsidyDecision> allocate_subsidies(const SchemeRules& rules,
                                                 std::span<const SubsidyApplication> applications,
                                                 Euro& remaining_budget);
+
+// One offer in a regional tender: the supplier's demand weight (capacity x
+// price^-elasticity), its price per unit and whether it is a circular offer.
+struct TenderOffer {
+  double weight = 0;
+  double price = 0;
+  bool circular = false;
+};
+
+// MEAT (EMVI) award score: (1 - w_circ) x lowest_price / price + w_circ x [circular].
+double tender_score(double w_circ, double lowest_price, double price, bool circular);
+
+// The offer that wins a tender lot, for a uniform draw u in (0, 1): offer k wins
+// with probability weight_k exp(score_k / temperature) / sum_j weight_j exp(score_j /
+// temperature). Returns offers.size() when no offer has a positive weight.
+std::size_t tender_winner(std::span<const TenderOffer> offers, double w_circ, double temperature,
+                          double u);
+
+// Probability that a circular offer priced `price_ratio` x an otherwise equal linear
+// offer wins a tender against it: the firm's belief about a regional lot.
+double circular_win_probability(double w_circ, double temperature, double price_ratio);
+
+// Co-funding of a national grant: min(rate x grant, budget left), drawn from
+// `budget_left` (milli-euro exact, never below zero). Returns the amount.
+double cofund(double rate, double grant_eur, Euro& budget_left);
 
 }  // namespace ketensim::agents

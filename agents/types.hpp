@@ -64,6 +64,10 @@ inline constexpr engine::Purpose kArrival = 11;
 inline constexpr engine::Purpose kMunicipality = 12;
 inline constexpr engine::Purpose kProject = 13;
 inline constexpr engine::Purpose kRetailer = 14;  // per product group: the shop a household uses
+// Above every per_group(base, group) purpose of the world (base * 16 + group < 0x100)
+// and the diffusion model's (0x01xx).
+inline constexpr engine::Purpose kTender = 0x0201;  // regional tender lots, per (province, group)
+inline constexpr engine::Purpose kFirmPlace = 0x0202;  // a firm's municipality (its province)
 }  // namespace purpose
 
 }  // namespace ketensim::agents

@@ -107,6 +107,17 @@ void check_network(const config::Network& network, const Reporter& report) {
   }
 }
 
+void check_regions(const config::Regions& regions, const Reporter& report) {
+  for (int i = 0; i < regions.cofunding_provinces_size(); ++i) {
+    const auto province = regions.cofunding_provinces(i);
+    if (province >= regions.provinces()) {
+      report.fail({"regions.cofunding_provinces", "regions.provinces"},
+                  "province " + std::to_string(province) + " is not below regions.provinces (" +
+                      std::to_string(regions.provinces()) + "; provinces are numbered from 0)");
+    }
+  }
+}
+
 void check_one_of(const std::string& id, const std::vector<std::string>& allowed,
                   const std::string& what, const std::string& path, const Reporter& report) {
   if (std::find(allowed.begin(), allowed.end(), id) != allowed.end()) return;
@@ -187,6 +198,7 @@ void check_scenario(const config::Scenario& scenario, const Provenance& provenan
   check_message_keys(scenario, "", report);
   check_time(scenario.time(), report);
   check_network(scenario.households().network(), report);
+  check_regions(scenario.regions(), report);
   check_strategies(scenario.companies(), report);
   std::vector<std::string> groups;
   for (const auto& group : scenario.product_groups()) groups.push_back(group.id());

@@ -24,13 +24,16 @@
 //     reopen_until_year_, budget_multiplier_, belief_multiplier_,
 //     adaptive_triggers_                                          section "global"
 //   scheme_budget_left_eur_ (from the government's owner)         section "global"
+//   province_budget_left_eur_ (provinces' co-funding left this year,
+//     from the government's owner; after the scheme budgets)      section "global"
 //   committed_cumulative_, budget_cumulative_,
 //   current_year_, current_month_                                 section "global"
 // Rebuilt from the config and the partition (by setup()):
 //   params_, ids_, partition_, calendar_, scheduler_, group_ids_, first_household_,
 //   first_company_, owns_government_, owned_tables_, the network (edge_begin_,
 //   edges_, ghost_ids_, subscriber_begin_, subscribers_, subscriber_slots_), the exchanges,
-//   density0_ (municipal collection density at the start), indicators_.refs
+//   density0_ (municipal collection density at the start), indicators_.refs,
+//   province_share_ (households' share per province)
 // Rebuilt from saved state:
 //   buckets_ (event calendar) from households' due_tick
 //   local_choice_counts_, local_eol_counts_ from households' last_choice, last_eol
@@ -43,6 +46,7 @@
 //   of every consumers phase)
 // Recomputed by the environment phase at the start of every tick:
 //   env_ (incl. the imported recyclate price), density_rise_, procurement_circular_,
+//   regional_circular_,
 //   waste_tax_eur_t_, residual_charge_eur_t_, learning_ (learning factors from boards_)
 // Transient within a tick (empty or overwritten before use at a tick boundary):
 //   pending_choices_, menus_, retail_menus_, role_capacity_ (recomputed in the
@@ -80,7 +84,7 @@ static_assert(sizeof(Company) == 120,
 
 constexpr std::size_t kHouseholdChunk = 32768;
 constexpr std::size_t kCompanyChunk = 4096;
-constexpr std::uint32_t kGlobalVersion = 3;
+constexpr std::uint32_t kGlobalVersion = 4;  // 4: provinces' co-funding budgets
 constexpr auto kArchiveFlags = boost::archive::no_header;
 
 // One function per record type serves both directions (Boost's `&`).
@@ -215,8 +219,10 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
                 transfer(ar, c);
                 ar& p.strategy& p.p_without& p.u;
               });
-  // Scheme budgets live on the government's owner: every rank gets them.
+  // Scheme and provincial co-funding budgets live on the government's owner:
+  // every rank gets them.
   std::vector<double> budgets = scheme_budget_left_eur_;
+  budgets.insert(budgets.end(), province_budget_left_eur_.begin(), province_budget_left_eur_.end());
   {
     const auto bytes = comm_.allgather_bytes(
         owns_government_
@@ -257,7 +263,7 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
       vector_field(ar, initial, groups);
       vector_field(ar, counts, groups);
       vector_field(ar, profit, groups);
-      vector_field(ar, budgets, params_.schemes.size());
+      vector_field(ar, budgets, params_.schemes.size() + params_.provinces);
       int year = current_year_, month = current_month_;
       std::int64_t committed = committed_cumulative_, budget = budget_cumulative_;
       ar& committed& budget& year& month;
@@ -298,6 +304,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   auto counts = choice_counts_;
   auto profit = last_role_profit_;
   auto budgets = scheme_budget_left_eur_;
+  budgets.insert(budgets.end(), province_budget_left_eur_.begin(), province_budget_left_eur_.end());
   int year = 0, month = 0;
   std::int64_t committed = 0, budget = 0;
   auto eol = eol_counts_;
@@ -381,7 +388,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
     vector_field(ar, initial, groups);
     vector_field(ar, counts, groups);
     vector_field(ar, profit, groups);
-    vector_field(ar, budgets, params_.schemes.size());
+    vector_field(ar, budgets, params_.schemes.size() + params_.provinces);
     ar& committed& budget& year& month;
     vector_field(ar, eol, groups);
     ar& loans& reopen& triggers& budget_mult& belief_mult& secondary;
@@ -421,7 +428,9 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   initial_adopters_ = std::move(initial);
   choice_counts_ = std::move(counts);
   last_role_profit_ = std::move(profit);
-  scheme_budget_left_eur_ = std::move(budgets);
+  const auto schemes = static_cast<std::ptrdiff_t>(params_.schemes.size());
+  scheme_budget_left_eur_.assign(budgets.begin(), budgets.begin() + schemes);
+  province_budget_left_eur_.assign(budgets.begin() + schemes, budgets.end());
   committed_cumulative_ = committed;
   budget_cumulative_ = budget;
   current_year_ = year;

@@ -139,6 +139,10 @@ void append_row(std::string& out, const std::string& month, const std::string& g
       tonnes(r[kImportedRecyclate]),
       milli(r[kRetailMargin]),
       milli(r[kCollectionFees]),
+      milli(r[kRegionalProcurement]),
+      milli(r[kRegionalCircularAwards]),
+      milli(r[kCofundingCommitted]),
+      milli(r[kCofundingPaid]),
   };
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out += ',';
@@ -164,7 +168,8 @@ std::string timeseries_header() {
          "exits_refurbisher,exits_recycler,exits_manufacturer,exits_retailer,exits_collector,"
          "capacity_lost,capacity_lost_producer,capacity_lost_refurbisher,capacity_lost_recycler,"
          "capacity_lost_manufacturer,capacity_lost_retailer,capacity_lost_collector,firm_cash_eur,"
-         "imported_recyclate_t,retail_margin_eur,collection_fees_eur";
+         "imported_recyclate_t,retail_margin_eur,collection_fees_eur,regional_procurement_eur,"
+         "regional_circular_awards_eur,provincial_cofunding_eur,provincial_cofunding_paid_eur";
 }
 
 std::string timeseries_rows(const std::string& month, const std::vector<std::string>& group_ids,

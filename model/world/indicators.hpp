@@ -70,6 +70,11 @@ enum Metric : int {
   kImportedRecyclate,  // grams of non-EU recyclate in producers' recycled content
   kRetailMargin,       // milli-euro earned by shops on household purchases
   kCollectionFees,     // milli-euro paid to collectors (PRO or municipality)
+  // Regional governments (provinces and municipalities).
+  kRegionalProcurement,     // milli-euro public purchases by regional tenders (in kProcurement)
+  kRegionalCircularAwards,  // milli-euro of those awarded to circular offers
+  kCofundingCommitted,      // milli-euro provincial co-funding granted with national grants
+  kCofundingPaid,           // milli-euro provincial co-funding paid to adopting firms
   kMetricCount
 };
 

@@ -48,6 +48,7 @@ struct DecisionMsg {
   std::uint8_t granted;
   std::uint32_t reply_to;  // seq of the application decided
   double amount_eur;
+  double cofunding_eur;  // the firm's province's top-up of a granted amount (Rijk-Regio)
 };
 
 // Firm -> its chain table: monthly adoption and output report.

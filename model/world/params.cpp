@@ -255,6 +255,12 @@ Params resolve(const config::Scenario& sc) {
   p.density_growth = rg.collection_density_growth();
   p.circular_procurement = rg.circular_procurement_share();
   p.circularity_weight = rg.circularity_weight();
+  p.regional_procurement = rg.regional_procurement_share();
+  p.regional_circular = rg.regional_circular_share();
+  p.tender_temperature = rg.tender_temperature();
+  p.cofunding_rate = rg.cofunding_rate();
+  p.cofunding_budget = rg.cofunding_budget_eur();
+  p.cofunding_provinces.assign(rg.cofunding_provinces().begin(), rg.cofunding_provinces().end());
   const auto& tx = sc.taxes();
   p.waste_tax = tx.waste_tax_eur_per_t();
   p.waste_tax_index = tx.waste_tax_indexation();

@@ -162,6 +162,10 @@ struct Params {
   std::uint32_t provinces = 12;
   double density_mean = 0.5, density_sd = 0.15, density_growth = 0;
   double circular_procurement = 0.1, circularity_weight = 0.1;
+  // Regional governments (model/world/regions.hpp): procurement and co-funding.
+  double regional_procurement = 0.5, regional_circular = 0.1, tender_temperature = 0.1;
+  double cofunding_rate = 0.25, cofunding_budget = 250000;
+  std::vector<std::uint32_t> cofunding_provinces;  // empty: all
   double waste_tax = 39, waste_tax_index = 0.02;
   double co2_levy_start = 0, co2_levy_2030 = 295, co2_per_t_residual = 0.5, pass_through = 1;
   double ets0 = 75, ets_growth = 0.03;

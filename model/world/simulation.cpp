@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "agents/government.hpp"
+#include "model/world/regions.hpp"
 
 namespace ketensim::world {
 
@@ -234,6 +235,7 @@ void Simulation::setup() {
   table_members_.assign(groups, {});
   coalitions_.clear();
   loans_granted_ = 0;
+  setup_regions();
   // Collection density per municipality: a pure function of (seed, municipality).
   density0_.resize(params_.municipalities);
   for (std::uint32_t m = 0; m < params_.municipalities; ++m) {
@@ -700,7 +702,8 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
   const double cost_year = revenue_year / (1.0 + params_.markup);
   // dR: buyers of the circular offer (the share already choosing it nationally last
   // month plus the expected extra demand) pay the premium; circular procurement adds
-  // guaranteed public demand, valued more the higher the circularity weight.
+  // guaranteed public demand: the Rijk's circular share and the regional tenders'
+  // reserved share and expected wins, higher the higher the circularity weight.
   // Manufacturers sell circular components to the producers' circular lines; retailers
   // stock circular (substitute) or second-hand (extend) offers; collectors earn a
   // quality premium on sorted material.
@@ -735,8 +738,8 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
     e.revenue_change =
         revenue_year * params_.circular_premium * (params_.circular_demand_share + observed);
     if (c.role == Role::kProducer)
-      e.revenue_change += revenue_year * gp.public_share * procurement_circular_ *
-                          (1.0 + params_.circularity_weight) * params_.circular_premium;
+      e.revenue_change += revenue_year * gp.public_share * public_circular_share(c.group) *
+                          params_.circular_premium;
   }
   e.cost_change = cost_year * sp.unit_cost_change * learning_factor(c.group, s);
   if (c.role != Role::kProducer) return e;
@@ -922,6 +925,7 @@ void Simulation::phase_environment(Tick t) {
   for (const auto& rule : params_.rules)
     if (rule.kind == 2 && rule.enforcement(ym.year) > 0)
       procurement_circular_ = std::max(procurement_circular_, rule.procurement_share);
+  regions_environment(ym.year, t == 0 || ym.month == 1);
   // Residual-waste charge per tonne passed on to households (waste tax + incineration CO2 levy).
   const double co2_levy =
       ym.year >= 2030
@@ -992,7 +996,8 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
       const double rate = c.size == agents::SizeClass::kLarge ? sp.rate_large : sp.rate_sme;
       const double requested = std::min(rate * e.capex, sp.max_eur);
       if (requested >= sp.min_eur && requested > 0) {
-        e.subsidy_rate = requested / e.capex;
+        // The firm counts on its province's co-funding (Rijk-Regio) where it is offered.
+        e.subsidy_rate = std::min(1.0, (requested + expected_cofunding(c.id, requested)) / e.capex);
         const double npv1 = agents::strategy_npv(e);
         const double u1 = agents::strategy_intention(params_.intention, npv1, e.capex, social,
                                                      c.attitude, pledged);
@@ -1097,12 +1102,16 @@ void Simulation::phase_government(Tick /*t*/) {
                                           return a.applicant == d.applicant && a.ref == d.ref;
                                         });
         if (d.granted) running -= Euro::from_double(d.granted_eur);
+        // Firms' grants (not chain projects') are topped up by their province.
+        const bool firm = d.applicant >= ids_.companies_begin;
+        const double cofunding = d.granted && firm ? cofund_grant(d.applicant, d.granted_eur) : 0.0;
         decision_events_.push_back(
             {d.applicant, current_tick_, app.arrival, static_cast<std::uint8_t>(k),
              static_cast<std::uint8_t>(d.granted), static_cast<std::uint8_t>(group_of(d.applicant)),
-             0, seq, app.requested_eur, d.granted_eur, running.to_double()});
+             0, seq, firm ? firm_province(params_, d.applicant) : kNoProvince, app.requested_eur,
+             d.granted_eur, running.to_double(), cofunding});
         decisions_.post({d.applicant, ids_.government, seq++, static_cast<std::uint8_t>(d.granted),
-                         d.ref, d.granted_eur});
+                         d.ref, d.granted_eur, cofunding});
         if (d.granted) {
           const auto g = group_of(d.applicant);
           ++local_[g][kSubsidyGrants];
@@ -1170,8 +1179,10 @@ void Simulation::phase_offers(Tick /*t*/) {
     double own = capex;
     if (m.granted) {
       adopt_now = true;
-      own = capex - m.amount_eur;
+      const double cofunding = std::min(m.cofunding_eur, std::max(0.0, capex - m.amount_eur));
+      own = capex - m.amount_eur - cofunding;
       local_[c.group][kSubsidyPaid] += milli(m.amount_eur);
+      local_[c.group][kCofundingPaid] += milli(cofunding);
     } else {
       adopt_now = pend.u < pend.p_without && agents::can_finance(c, credit, capex);
     }
@@ -1520,9 +1531,10 @@ void Simulation::public_procurement() {
   std::uint32_t seq = 0;
   for (std::size_t g = 0; g < params_.groups.size(); ++g) {
     const auto& gp = params_.groups[g];
-    const double units = gp.public_share * params_.household_weight *
-                         static_cast<double>(params_.households) * gp.units_per_purchase /
-                         gp.mean_lifetime_months;
+    // The Rijk's part; provinces and municipalities tender the rest (regions.cpp).
+    const double units = gp.public_share * (1.0 - params_.regional_procurement) *
+                         params_.household_weight * static_cast<double>(params_.households) *
+                         gp.units_per_purchase / gp.mean_lifetime_months;
     if (units <= 0) continue;
     const auto& circular = menus_[g][static_cast<std::size_t>(Option::kNewCircular)];
     const auto& linear = menus_[g][static_cast<std::size_t>(Option::kNewLinear)];
@@ -1543,6 +1555,7 @@ void Simulation::public_procurement() {
     award(circular, circular_units, Option::kNewCircular);
     award(linear, units - circular_units, Option::kNewLinear);
   }
+  regional_procurement(seq);
 }
 
 void Simulation::operate_company(Company& c) {
@@ -1924,7 +1937,7 @@ std::string Simulation::adoptions_header() {
 
 std::string Simulation::decisions_header() {
   return "month,scheme,applicant_id,product_group,arrival,requested_eur,granted,amount_eur,budget_"
-         "left_eur";
+         "left_eur,province,cofunding_eur";
 }
 
 std::string Simulation::adoption_rows() const {
@@ -1944,10 +1957,13 @@ std::string Simulation::decision_rows() const {
   std::string out;
   char buf[256];
   for (const auto& e : decision_events_) {
-    std::snprintf(buf, sizeof buf, "%s,%s,%llu,%s,%u,%.3f,%d,%.3f,%.3f\n",
+    // Province: 0-based index; empty for chain-project applications.
+    const std::string province = e.province == kNoProvince ? "" : std::to_string(e.province);
+    std::snprintf(buf, sizeof buf, "%s,%s,%llu,%s,%u,%.3f,%d,%.3f,%.3f,%s,%.3f\n",
                   calendar_.at(e.tick).to_string().c_str(), params_.schemes[e.scheme].id.c_str(),
                   static_cast<unsigned long long>(e.applicant), group_ids_[e.group].c_str(),
-                  e.arrival, e.requested_eur, e.granted, e.amount_eur, e.budget_left_eur);
+                  e.arrival, e.requested_eur, e.granted, e.amount_eur, e.budget_left_eur,
+                  province.c_str(), e.cofunding_eur);
     out += buf;
   }
   return out;

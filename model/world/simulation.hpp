@@ -72,6 +72,8 @@ struct AdoptionEvent {
   double grant_eur = 0;
 };
 
+inline constexpr std::uint32_t kNoProvince = 0xFFFFFFFFu;
+
 struct DecisionEvent {
   AgentId applicant = 0;
   std::uint32_t tick = 0;
@@ -80,10 +82,12 @@ struct DecisionEvent {
   std::uint8_t granted = 0;
   std::uint8_t group = 0;
   std::uint8_t pad = 0;
-  std::uint32_t order = 0;  // position in the government's decision sequence this month
+  std::uint32_t order = 0;     // position in the government's decision sequence this month
+  std::uint32_t province = 0;  // the applicant firm's province (chain projects: kNoProvince)
   double requested_eur = 0;
   double amount_eur = 0;
   double budget_left_eur = 0;
+  double cofunding_eur = 0;  // the province's top-up of the grant
 };
 
 class Simulation {
@@ -220,6 +224,13 @@ class Simulation {
   void update_purchase_views();
   void public_procurement();
   void adaptive_review();
+  // Regional governments (Rijk-Regio), in model/world/regions.cpp.
+  void setup_regions();
+  void regions_environment(int year, bool year_start);
+  void regional_procurement(std::uint32_t& seq);
+  double cofund_grant(AgentId firm, double grant_eur);  // government owner: draws the budget
+  double expected_cofunding(AgentId firm, double grant_eur) const;
+  double public_circular_share(int group) const;
   void adopt(agents::Company& c, int strategy, double own_investment, double grant = 0);
   void gather_events();
   std::size_t group_of(AgentId id) const;
@@ -337,6 +348,12 @@ class Simulation {
   std::vector<double> collection_effort_;  // per municipality: effort x (1 - density)
   double density_rise_ = 0;
   double procurement_circular_ = 0;
+  // Regional governments: households' share per province (from the config), the
+  // share of regional demand reserved for circular offers this month, and each
+  // province's co-funding budget left this year (used on the government owner).
+  std::vector<double> province_share_;
+  double regional_circular_ = 0;
+  std::vector<double> province_budget_left_eur_;
   double waste_tax_eur_t_ = 0;
   double residual_charge_eur_t_ = 0;
   // Chain tables owned here: members' reported intentions; coalitions this tick.

@@ -242,5 +242,46 @@ TEST(Government, TenderRanksByScore) {
   EXPECT_FALSE(d[2].granted);
 }
 
+TEST(RegionalGovernment, AwardScoreIsMeatWithACircularityWeight) {
+  // (1 - w) x lowest / price + w x circular.
+  EXPECT_NEAR(tender_score(0.2, 100, 100, false), 0.8, 1e-12);
+  EXPECT_NEAR(tender_score(0.2, 100, 110, true), 0.8 * 100.0 / 110.0 + 0.2, 1e-12);
+  EXPECT_NEAR(tender_score(0.0, 100, 125, true), 0.8, 1e-12);
+}
+
+TEST(RegionalGovernment, TenderWinnerFollowsTheLogitShares) {
+  // Two equal-weight offers: linear at 100, circular at 110; w = 0.3, tau = 0.1.
+  const std::vector<TenderOffer> offers = {{1, 100, false}, {1, 110, true}};
+  const double s_lin = 0.7;
+  const double s_circ = 0.7 * 100.0 / 110.0 + 0.3;
+  const double p_lin = std::exp(s_lin / 0.1) / (std::exp(s_lin / 0.1) + std::exp(s_circ / 0.1));
+  EXPECT_EQ(tender_winner(offers, 0.3, 0.1, p_lin - 1e-9), 0u);
+  EXPECT_EQ(tender_winner(offers, 0.3, 0.1, p_lin + 1e-9), 1u);
+  // No offer with a positive weight: no winner.
+  const std::vector<TenderOffer> none = {{0, 100, false}};
+  EXPECT_EQ(tender_winner(none, 0.3, 0.1, 0.5), 1u);
+}
+
+TEST(RegionalGovernment, CircularOffersWinMoreOftenAsTheWeightRises) {
+  double last = 0;
+  for (const double w : {0.0, 0.05, 0.1, 0.2, 0.4, 0.8}) {
+    const double p = circular_win_probability(w, 0.1, 1.1);
+    EXPECT_GT(p, last) << "w_circ " << w;
+    last = p;
+  }
+  // Equal prices and no weight: a coin toss; a circularity weight tips it.
+  EXPECT_NEAR(circular_win_probability(0.0, 0.1, 1.0), 0.5, 1e-12);
+  EXPECT_GT(circular_win_probability(0.1, 0.1, 1.0), 0.5);
+}
+
+TEST(RegionalGovernment, CofundingNeverOverCommitsTheBudget) {
+  Euro budget = Euro::from_double(100);
+  EXPECT_NEAR(cofund(0.25, 200, budget), 50, 1e-12);
+  EXPECT_NEAR(cofund(0.25, 400, budget), 50, 1e-12);  // only 50 left
+  EXPECT_NEAR(budget.to_double(), 0, 1e-12);
+  EXPECT_NEAR(cofund(0.25, 400, budget), 0, 1e-12);
+  EXPECT_NEAR(budget.to_double(), 0, 1e-12);
+}
+
 }  // namespace
 }  // namespace ketensim::agents
