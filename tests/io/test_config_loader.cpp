@@ -205,8 +205,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "key 'time.warmup_months': value 121 is above the maximum 120 (allowed range [0, "
                 "120], unit months)"},
         SetCase{"time.warmup_months=-12",
-                "key 'time.warmup_months': expected an unsigned integer (uint32, range [0, 120], "
-                "unit months), got '-12'"},
+                "key 'time.warmup_months': expected an unsigned integer (uint32, unit months, "
+                "range [0, 120]), got '-12'"},
         SetCase{"time.warmup_months=1.5", "key 'time.warmup_months': expected an unsigned integer"},
         SetCase{"government.schemes.cio.eligible_groups=[textiles,plastics]",
                 "key 'government.schemes.cio.eligible_groups[1]': unknown product group"},
