@@ -40,7 +40,7 @@ struct TestHooks {
       env("KETENSIM_TEST_SIGNAL_AT_MONTH");  // raise SIGTERM on rank 0 after this month
   std::string kill_at = env("KETENSIM_TEST_KILL_AT_MONTH");  // SIGKILL every rank after this month
   int delay_ms =
-      std::atoi(env("KETENSIM_TEST_TICK_DELAY_MS").c_str());  // sleep per month (slow runs)
+      std::atoi(env("KETENSIM_TEST_TICK_DELAY_MS").c_str());  // sleep per output month (slow runs)
 };
 
 std::string hex32(std::uint32_t v) {
@@ -176,6 +176,7 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
     const std::string header = world::timeseries_header();
     double output_seconds = 0;
     auto last_checkpoint = Clock::now();
+    bool signal_deferred = false;
     for (engine::Tick t = first; t < ticks; ++t) {
       sim->run_tick(t);
       const std::string month = sim->calendar().at(t).to_string();
@@ -196,7 +197,7 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
         output_seconds += seconds_since(t0);
       }
       if (t >= warmup) progress.update(static_cast<int>(t - first) + 1, month);
-      if (hooks.delay_ms > 0)
+      if (hooks.delay_ms > 0 && t >= warmup)  // output months only: the warm-up runs at full speed
         std::this_thread::sleep_for(std::chrono::milliseconds(hooks.delay_ms));
       if (month == hooks.kill_at) std::raise(SIGKILL);
       if (month == hooks.signal_at && comm.rank() == 0) std::raise(SIGTERM);
@@ -209,7 +210,13 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
           (static_cast<std::int64_t>(stop_signal()) << 1) | (wall_due ? 1 : 0);
       const std::int64_t agreed = comm.allreduce_max(local);
       const int signal = static_cast<int>(agreed >> 1);
-      if (t < warmup) continue;  // the stop signal and the wall-time trigger stay pending
+      if (t < warmup) {  // the stop signal and the wall-time trigger stay pending
+        if (signal != 0 && !signal_deferred)
+          spdlog::warn("{} in the warm-up: the checkpoint is written after {}, the first month",
+                       signal_name(signal), sim->calendar().at(warmup).to_string());
+        signal_deferred = signal != 0;
+        continue;
+      }
       const engine::Tick done = t + 1 - warmup;  // output months done
       const bool months_due = cp.every_months() > 0 && done % cp.every_months() == 0;
       if (signal != 0 || (agreed & 1) != 0 || months_due) {
