@@ -302,6 +302,9 @@ int resume_run(const ResumeOptions& options, const engine::Comm& comm) {
   seg.info.seed = seg.scenario.seed();
   seg.info.ranks = comm.size();
   seg.info.command_line = command_line;
+  // Checkpoints written before time.warmup_months existed come from runs without a
+  // warm-up: their config file lacks the key, whose default is not 0.
+  if (reader->meta().count("world.warmup_months") == 0) seg.params.warmup_months = 0;
   seg.checkpoint = reader.get();
   return execute_run(seg, comm);
 }

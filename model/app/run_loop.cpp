@@ -40,7 +40,7 @@ struct TestHooks {
       env("KETENSIM_TEST_SIGNAL_AT_MONTH");  // raise SIGTERM on rank 0 after this month
   std::string kill_at = env("KETENSIM_TEST_KILL_AT_MONTH");  // SIGKILL every rank after this month
   int delay_ms =
-      std::atoi(env("KETENSIM_TEST_TICK_DELAY_MS").c_str());  // sleep per month (slow runs)
+      std::atoi(env("KETENSIM_TEST_TICK_DELAY_MS").c_str());  // sleep per output month (slow runs)
 };
 
 std::string hex32(std::uint32_t v) {
@@ -59,12 +59,15 @@ std::vector<std::pair<std::string, double>> phase_times(const world::Simulation&
   return phases;
 }
 
-// Collective: writes the checkpoint taken before tick `next` and records it.
+// Collective: writes the checkpoint taken before tick `next` and records it. Checkpoints
+// come only after time.start (never in the warm-up) and are named by the output months
+// done, so their names do not depend on the warm-up.
 void write_checkpoint(const RunSegment& seg, world::Simulation& sim, io::RunDirectory& dir,
                       engine::Tick next, const std::string& reason, const engine::Comm& comm) {
   const auto t0 = Clock::now();
   if (comm.is_root()) dir.sync_outputs();
-  engine::CheckpointWriter writer(comm, seg.run_dir / "checkpoints", engine::checkpoint_name(next));
+  engine::CheckpointWriter writer(comm, seg.run_dir / "checkpoints",
+                                  engine::checkpoint_name(next - sim.warmup_ticks()));
   sim.save_checkpoint(writer, next);
   const std::string month = sim.calendar().at(next - 1).to_string();
   writer.set_meta("month", month);
@@ -156,14 +159,34 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
     const auto& cp = seg.scenario.checkpoint();
     const TestHooks hooks;
     const auto ticks = sim->ticks();
+    // The warm-up (time.warmup_months before time.start) writes no rows, and a checkpoint
+    // due in it (periodic, wall time or a stop signal) is deferred to the end of the
+    // first output month.
+    const auto warmup = sim->warmup_ticks();
+    const auto warmup_note = [&](const char* state) {
+      return nlohmann::json{
+          {"months", warmup}, {"first_month", sim->calendar().at(0).to_string()}, {"state", state}};
+    };
+    if (warmup > 0 && first < warmup && comm.is_root()) {
+      dir.note_extra("warmup", warmup_note("running"));
+      spdlog::info("warm-up: {} months from {} before time.start {} (no output rows)", warmup,
+                   sim->calendar().at(0).to_string(), sim->calendar().at(warmup).to_string());
+    }
     io::Progress progress(static_cast<int>(ticks - first), 5.0, comm.is_root() && seg.progress);
     const std::string header = world::timeseries_header();
     double output_seconds = 0;
     auto last_checkpoint = Clock::now();
+    bool signal_deferred = false;
     for (engine::Tick t = first; t < ticks; ++t) {
       sim->run_tick(t);
       const std::string month = sim->calendar().at(t).to_string();
-      if (comm.is_root()) {
+      if (t < warmup) {
+        progress.update(static_cast<int>(t - first) + 1, month + " (warm-up)");
+        if (t + 1 == warmup && comm.is_root()) {
+          dir.note_extra("warmup", warmup_note("done"));
+          spdlog::info("warm-up done after {}", month);
+        }
+      } else if (comm.is_root()) {
         const auto t0 = Clock::now();
         dir.append_timeseries(header,
                               world::timeseries_rows(month, sim->group_ids(), sim->indicators()));
@@ -173,8 +196,8 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
                        sim->decision_rows());
         output_seconds += seconds_since(t0);
       }
-      progress.update(static_cast<int>(t - first) + 1, month);
-      if (hooks.delay_ms > 0)
+      if (t >= warmup) progress.update(static_cast<int>(t - first) + 1, month);
+      if (hooks.delay_ms > 0 && t >= warmup)  // output months only: the warm-up runs at full speed
         std::this_thread::sleep_for(std::chrono::milliseconds(hooks.delay_ms));
       if (month == hooks.kill_at) std::raise(SIGKILL);
       if (month == hooks.signal_at && comm.rank() == 0) std::raise(SIGTERM);
@@ -187,7 +210,15 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
           (static_cast<std::int64_t>(stop_signal()) << 1) | (wall_due ? 1 : 0);
       const std::int64_t agreed = comm.allreduce_max(local);
       const int signal = static_cast<int>(agreed >> 1);
-      const bool months_due = cp.every_months() > 0 && (t + 1) % cp.every_months() == 0;
+      if (t < warmup) {  // the stop signal and the wall-time trigger stay pending
+        if (signal != 0 && !signal_deferred)
+          spdlog::warn("{} in the warm-up: the checkpoint is written after {}, the first month",
+                       signal_name(signal), sim->calendar().at(warmup).to_string());
+        signal_deferred = signal != 0;
+        continue;
+      }
+      const engine::Tick done = t + 1 - warmup;  // output months done
+      const bool months_due = cp.every_months() > 0 && done % cp.every_months() == 0;
       if (signal != 0 || (agreed & 1) != 0 || months_due) {
         const std::string reason =
             signal != 0 ? signal_name(signal) : (months_due ? "every_months" : "every_minutes");
@@ -198,7 +229,7 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
         progress.finish();
         const auto phases = phase_times(*sim, setup_seconds, output_seconds, comm);
         if (comm.is_root()) {
-          dir.checkpointed(phases, static_cast<int>(t + 1), signal_name(signal));
+          dir.checkpointed(phases, static_cast<int>(done), signal_name(signal));
           std::fprintf(stdout,
                        "ketensim: %s: checkpointed after %s; continue with: ketensim resume %s "
                        "(exit code 3)\n",
@@ -213,7 +244,7 @@ int execute_run(const RunSegment& seg, const engine::Comm& comm) {
     progress.finish();
     const auto phases = phase_times(*sim, setup_seconds, output_seconds, comm);
     if (comm.is_root()) {
-      dir.complete(phases, static_cast<int>(ticks));
+      dir.complete(phases, static_cast<int>(ticks - warmup));
       std::fprintf(stdout, "ketensim: run complete: %s (timeseries.csv, manifest.json, logs/)\n",
                    seg.run_dir.string().c_str());
       std::fflush(stdout);

@@ -93,7 +93,8 @@ void RunDirectory::resume(const nlohmann::json& previous, const std::vector<Outp
   nlohmann::json history = previous.value("resumed", nlohmann::json::array());
   history.push_back(resumed_entry);
   extra_["resumed"] = history;
-  if (previous.contains("sweep")) extra_["sweep"] = previous["sweep"];
+  for (const char* key : {"sweep", "warmup"})
+    if (previous.contains(key)) extra_[key] = previous[key];
   for (const auto& state : outputs) {
     const auto file = path_ / state.name;
     std::error_code ec;
@@ -157,6 +158,11 @@ void RunDirectory::sync_outputs() {
 void RunDirectory::close_outputs() {
   for (auto& [name, output] : outputs_)
     if (output.stream.is_open()) output.stream.close();
+}
+
+void RunDirectory::note_extra(const std::string& key, nlohmann::json value) {
+  extra_[key] = std::move(value);
+  write_manifest(manifest("running"));
 }
 
 void RunDirectory::note_checkpoint(const nlohmann::json& checkpoint) {

@@ -74,6 +74,8 @@ class RunDirectory {
   void fail(const std::string& reason) noexcept;
   // Extra top-level manifest fields kept in every later manifest (e.g. "sweep").
   void set_extra(const std::string& key, nlohmann::json value) { extra_[key] = std::move(value); }
+  // The same, and rewrites the manifest now (status "running"), e.g. the warm-up's state.
+  void note_extra(const std::string& key, nlohmann::json value);
 
  private:
   nlohmann::json manifest(const std::string& status) const;

@@ -97,6 +97,11 @@ void check_time(const config::Time& time, const Reporter& report) {
     report.fail({"time.end", "time.start"},
                 "end " + time.end() + " is before time.start " + time.start());
   }
+  // The warm-up runs before start; its first month must still be a valid month.
+  if (start->ordinal() - static_cast<int>(time.warmup_months()) < engine::YearMonth{1, 1}.ordinal())
+    report.fail({"time.warmup_months", "time.start"},
+                "value " + std::to_string(time.warmup_months()) +
+                    " starts the warm-up before 0001-01 (time.start " + time.start() + ")");
 }
 
 void check_network(const config::Network& network, const Reporter& report) {

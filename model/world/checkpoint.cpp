@@ -28,6 +28,8 @@
 //     from the government's owner; after the scheme budgets)      section "global"
 //   committed_cumulative_, budget_cumulative_,
 //   current_year_, current_month_                                 section "global"
+// Metadata "world.warmup_months": the warm-up of the run (ticks count from its start);
+//   must match on restore (absent in checkpoints written before the warm-up: read as 0).
 // Rebuilt from the config and the partition (by setup()):
 //   params_, ids_, partition_, calendar_, scheduler_, group_ids_, first_household_,
 //   first_company_, owns_government_, owned_tables_, the network (edge_begin_,
@@ -287,6 +289,7 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
   out.set_meta("world.households", std::to_string(params_.households));
   out.set_meta("world.groups", std::to_string(params_.groups.size()));
   out.set_meta("world.next_tick", std::to_string(next_tick));
+  out.set_meta("world.warmup_months", std::to_string(params_.warmup_months));
 }
 
 engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) {
@@ -322,6 +325,14 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
     mismatch("world.ids", partition_.total_ids());
     mismatch("world.households", params_.households);
     mismatch("world.groups", params_.groups.size());
+    // Ticks count from the start of the warm-up. Absent: written before the warm-up existed.
+    if (in.meta().count("world.warmup_months") != 0)
+      mismatch("world.warmup_months", params_.warmup_months);
+    else if (params_.warmup_months != 0)
+      throw CheckpointError(in.path().string() +
+                            ": the checkpoint was written by a version without a warm-up "
+                            "(time.warmup_months), this run has " +
+                            std::to_string(params_.warmup_months) + " warm-up months");
     next_tick = static_cast<engine::Tick>(std::stoul(in.meta_at("world.next_tick")));
     if (next_tick == 0 || next_tick > calendar_.ticks())
       throw CheckpointError(in.path().string() + ": next tick " + std::to_string(next_tick) +

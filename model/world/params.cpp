@@ -201,6 +201,7 @@ Params resolve(const config::Scenario& sc) {
   p.seed = sc.seed();
   p.start = *engine::YearMonth::parse(sc.time().start());
   p.end = *engine::YearMonth::parse(sc.time().end());
+  p.warmup_months = sc.time().warmup_months();
 
   const auto& h = sc.households();
   p.households = h.count();

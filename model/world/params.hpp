@@ -97,6 +97,8 @@ struct Params {
   std::string name;
   std::uint64_t seed = 0;
   engine::YearMonth start, end;
+  // Ticks run before `start` (time.warmup_months): tick 0 is start - warmup_months.
+  std::uint32_t warmup_months = 0;
 
   // Households.
   std::uint64_t households = 0;

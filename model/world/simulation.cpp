@@ -154,7 +154,9 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
       comm_(comm),
       ids_(params_),
       partition_(make_partition(ids_, params_, comm.size())),
-      calendar_(params_.start, params_.end),
+      calendar_(engine::YearMonth::from_ordinal(params_.start.ordinal() -
+                                                static_cast<int>(params_.warmup_months)),
+                params_.end),
       orders_(comm_, partition_),
       applications_(comm_, partition_),
       decisions_(comm_, partition_),
@@ -604,7 +606,7 @@ double Simulation::recycler_market_t(int group) const {
   const double new_share = 1.0 - p.initial_second_hand - p.initial_service;
   double rc0 = gp.initial_rc;
   for (const auto& rule : p.rules)
-    if (rule.group == group && rule.kind != 1 && rule.enforcement(calendar_.start().year) > 0)
+    if (rule.group == group && rule.kind != 1 && rule.enforcement(p.start.year) > 0)
       rc0 = std::max(rc0, rule.min_rc);
   const double demand_t = units_month * (new_share + gp.public_share) * gp.unit_mass_kg * rc0 *
                           (1.0 - std::min(1.0, p.imported_recyclate_share)) / 1000.0;
@@ -621,7 +623,7 @@ double Simulation::producer_other_cost(int group) const {
       gp.unit_mass_kg / 1000.0 *
       ((1.0 - gp.initial_rc) * gp.virgin_price0 + gp.initial_rc * gp.recyclate_price0);
   // EPR fees in force at the start are part of the calibrated cost base (prices include them).
-  const bool epr0 = gp.epr && gp.epr_start_year <= calendar_.start().year;
+  const bool epr0 = gp.epr && gp.epr_start_year <= params_.start.year;
   const double epr_fee0 = epr0 ? gp.unit_mass_kg * gp.epr_fee_per_kg : 0.0;
   return std::max(0.1 * base, base - material0 - epr_fee0);
 }
@@ -671,6 +673,7 @@ double Simulation::offer_price(const Company& c, int option) const {
 }
 
 int Simulation::open_scheme(int group, int strategy, bool chain_project) const {
+  if (current_tick_ < warmup_ticks()) return -1;  // no national schemes in the warm-up
   for (std::size_t k = 0; k < params_.schemes.size(); ++k) {
     const auto& s = params_.schemes[k];
     if (s.chain_projects != chain_project) continue;
@@ -895,7 +898,8 @@ void Simulation::phase_environment(Tick t) {
   decision_events_.clear();
   current_month_ = ym.month;
   for (auto& row : local_) row.fill(0);
-  const double years = static_cast<double>(ym.ordinal() - calendar_.start().ordinal()) / 12.0;
+  // Years since time.start; the warm-up holds prices, taxes and collection at their start values.
+  const double years = std::max(0.0, (ym.ordinal() - params_.start.ordinal()) / 12.0);
   const double ets_rise = params_.ets0 * (std::pow(1.0 + params_.ets_growth, years) - 1.0);
   for (std::size_t g = 0; g < params_.groups.size(); ++g) {
     const auto& gp = params_.groups[g];
@@ -925,18 +929,23 @@ void Simulation::phase_environment(Tick t) {
   for (const auto& rule : params_.rules)
     if (rule.kind == 2 && rule.enforcement(ym.year) > 0)
       procurement_circular_ = std::max(procurement_circular_, rule.procurement_share);
-  regions_environment(ym.year, t == 0 || ym.month == 1);
+  regions_environment(ym.year, t == warmup_ticks() || (t > warmup_ticks() && ym.month == 1));
   // Residual-waste charge per tonne passed on to households (waste tax + incineration CO2 levy).
   const double co2_levy =
       ym.year >= 2030
           ? params_.co2_levy_2030
           : params_.co2_levy_start +
                 (params_.co2_levy_2030 - params_.co2_levy_start) *
-                    std::clamp(years / std::max(1.0, 2030.0 - calendar_.start().year), 0.0, 1.0);
+                    std::clamp(years / std::max(1.0, 2030.0 - params_.start.year), 0.0, 1.0);
   waste_tax_eur_t_ = params_.waste_tax * std::pow(1.0 + params_.waste_tax_index, years);
   residual_charge_eur_t_ =
       (waste_tax_eur_t_ + co2_levy * params_.co2_per_t_residual) * params_.pass_through;
   density_rise_ = params_.density_growth * years;
+  // At time.start after a warm-up, the learning curves start again from the adopters then:
+  // the cost premia c0 are those of time.start.
+  if (t == warmup_ticks() && t > 0)
+    for (std::size_t g = 0; g < params_.groups.size(); ++g)
+      initial_adopters_[g] = boards_[g].adopters;
   // Learning factors of this month: c = c0 (X / X0)^-b with X the adopters on the last
   // board and X0 those at the start (+1 each, so that a strategy nobody had adopted yet
   // starts at c0). The board changes only in the social phase.
@@ -946,7 +955,7 @@ void Simulation::phase_environment(Tick t) {
       const double x0 = 1.0 + static_cast<double>(initial_adopters_[g][s]);
       learning_[g][s] = std::pow(x / x0, -params_.strategies[s].learning);
     }
-  if (t == 0 || ym.month == 1) {
+  if (t == warmup_ticks() || (t > warmup_ticks() && ym.month == 1)) {
     const double programme = params_.envelope_for(ym.year) * params_.programme_share;
     budget_cumulative_ += milli(programme);
     for (std::size_t k = 0; k < params_.schemes.size(); ++k) {
@@ -1818,8 +1827,8 @@ void Simulation::phase_accounting(Tick t) {
     if (c.circular_offer() || c.has(Strategy::kExtend)) row[kRevenueCircular] += c.revenue.raw();
     // Crisis loans (scenario): recyclers in distress get a credit line, while loans last.
     if (params_.crisis_loans && c.role == Role::kRecycler && !c.crisis_loan &&
-        c.negative_cash_months >= 12 && current_year_ >= params_.crisis_first &&
-        current_year_ <= params_.crisis_last) {
+        c.negative_cash_months >= 12 && t >= warmup_ticks() &&
+        current_year_ >= params_.crisis_first && current_year_ <= params_.crisis_last) {
       const auto granted = loans_granted_;
       if (granted < params_.crisis_max_firms) {
         const Euro loan = Euro::from_double(params_.crisis_loan_months * c.base_monthly_revenue);
@@ -1893,7 +1902,7 @@ void Simulation::phase_accounting(Tick t) {
     committed_cumulative_ += indicators_.groups[g][kSubsidyCommitted];
   }
   loans_granted_ += static_cast<std::uint32_t>(flat.back());
-  if (t == 0) {
+  if (t == warmup_ticks()) {
     std::int64_t material = 0, good = 0;
     for (const auto& row : indicators_.groups) {
       material += row[kMaterialUse];
@@ -1972,7 +1981,7 @@ std::string Simulation::decision_rows() const {
 void Simulation::adaptive_review() {
   // Every `review_years` (the ICER cycle), in December, compare the national
   // secondary + bio-based share with the linear path from the start to 55 % in 2035.
-  if (params_.adaptive_mode == 0 || current_month_ != 12 ||
+  if (params_.adaptive_mode == 0 || current_month_ != 12 || current_tick_ < warmup_ticks() ||
       current_year_ < params_.adaptive_first ||
       (current_year_ - params_.adaptive_first) % params_.adaptive_every != 0)
     return;
@@ -1984,8 +1993,8 @@ void Simulation::adaptive_review() {
   if (material <= 0) return;
   const double share = static_cast<double>(good) / static_cast<double>(material);
   const double start = start_secondary_share_;
-  const double f = std::clamp(static_cast<double>(current_year_ - calendar_.start().year) /
-                                  std::max(1, 2035 - calendar_.start().year),
+  const double f = std::clamp(static_cast<double>(current_year_ - params_.start.year) /
+                                  std::max(1, 2035 - params_.start.year),
                               0.0, 1.0);
   const double path = start + f * (0.55 - start);
   if (path - share <= params_.adaptive_gamma) return;

@@ -97,7 +97,10 @@ class Simulation {
 
   // Population synthesis, network and ghost set-up (collective).
   void setup();
+  // All ticks, the warm-up included: tick 0 is time.start - warmup, and the first
+  // `warmup_ticks()` ticks run before time.start (nothing of them is an output).
   engine::Tick ticks() const { return calendar_.ticks(); }
+  engine::Tick warmup_ticks() const { return params_.warmup_months; }
   const engine::Calendar& calendar() const { return calendar_; }
   // Runs one tick (collective); afterwards `indicators()` holds its exact totals on every rank.
   void run_tick(engine::Tick tick);

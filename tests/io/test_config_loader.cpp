@@ -63,6 +63,7 @@ TEST(ConfigLoader, GoodFileLoadsWithDefaults) {
   EXPECT_EQ(s.households().network().degree(), 10U);
   EXPECT_EQ(s.time().start(), "2025-01");
   EXPECT_EQ(s.time().end(), "2050-12");
+  EXPECT_EQ(s.time().warmup_months(), 36U);
   EXPECT_EQ(s.seed(), 20251013U);
   EXPECT_EQ(s.product_groups_size(), 0);
 }
@@ -200,6 +201,13 @@ INSTANTIATE_TEST_SUITE_P(
                 "key 'eu.rules.sup_pet.variant': unknown value 'SOON'"},
         SetCase{"time.end=2020-01", "key 'time.end': end 2020-01 is before time.start 2025-01"},
         SetCase{"time.start=2025-1", "key 'time.start': value '2025-1' is not a month"},
+        SetCase{"time.warmup_months=121",
+                "key 'time.warmup_months': value 121 is above the maximum 120 (allowed range [0, "
+                "120], unit months)"},
+        SetCase{"time.warmup_months=-12",
+                "key 'time.warmup_months': expected an unsigned integer (uint32, unit months, "
+                "range [0, 120]), got '-12'"},
+        SetCase{"time.warmup_months=1.5", "key 'time.warmup_months': expected an unsigned integer"},
         SetCase{"government.schemes.cio.eligible_groups=[textiles,plastics]",
                 "key 'government.schemes.cio.eligible_groups[1]': unknown product group"},
         SetCase{"households.count", "expected key.path=value"},
@@ -250,6 +258,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "value 1.5 is above the maximum 1 (allowed range [0, 1])"},
         BadCase{"end_before_start.yaml", "end_before_start.yaml:4:8: key 'time.end'",
                 "end 2029-12 is before time.start 2030-01"},
+        BadCase{"warmup_too_long.yaml", "warmup_too_long.yaml:4:18: key 'time.warmup_months'",
+                "value 240 is above the maximum 120 (allowed range [0, 120], unit months)"},
+        BadCase{"warmup_before_year_one.yaml",
+                "warmup_before_year_one.yaml:4:18: key 'time.warmup_months'",
+                "value 24 starts the warm-up before 0001-01 (time.start 0002-06)"},
         BadCase{"bad_month.yaml", "bad_month.yaml:3:10: key 'time.start'",
                 "value '2025-13' is not a month"},
         BadCase{"unknown_enum.yaml", "unknown_enum.yaml:8:16: key 'eu.rules.weee.variant'",
