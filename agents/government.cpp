@@ -39,32 +39,44 @@ double tender_score(double w_circ, double lowest_price, double price, bool circu
   return (1.0 - w_circ) * price_score + (circular ? w_circ : 0.0);
 }
 
-std::size_t tender_winner(std::span<const TenderOffer> offers, double w_circ, double temperature,
-                          double u) {
+void tender_cumulative(std::span<const TenderOffer> offers, double w_circ, double temperature,
+                       std::vector<double>& cumulative) {
   double lowest = std::numeric_limits<double>::infinity();
   for (const auto& o : offers)
     if (o.weight > 0 && o.price > 0) lowest = std::min(lowest, o.price);
   if (!std::isfinite(lowest)) lowest = 0;
   // Scores are in [0, 1]: exp((score - 1) / temperature) cannot overflow.
-  double total = 0;
-  for (const auto& o : offers)
+  cumulative.resize(offers.size());
+  double running = 0;
+  for (std::size_t k = 0; k < offers.size(); ++k) {
+    const auto& o = offers[k];
     if (o.weight > 0)
-      total += o.weight *
-               std::exp((tender_score(w_circ, lowest, o.price, o.circular) - 1.0) / temperature);
+      running += o.weight *
+                 std::exp((tender_score(w_circ, lowest, o.price, o.circular) - 1.0) / temperature);
+    cumulative[k] = running;
+  }
+}
+
+std::size_t tender_pick(std::span<const double> cumulative, std::span<const TenderOffer> offers,
+                        double u) {
+  const double total = cumulative.empty() ? 0.0 : cumulative.back();
   if (!(total > 0)) return offers.size();
   const double target = u * total;
-  double cumulative = 0;
-  std::size_t last = offers.size();
-  for (std::size_t k = 0; k < offers.size(); ++k) {
-    if (offers[k].weight <= 0) continue;
-    cumulative +=
-        offers[k].weight *
-        std::exp((tender_score(w_circ, lowest, offers[k].price, offers[k].circular) - 1.0) /
-                 temperature);
-    last = k;
-    if (target < cumulative) return k;
-  }
-  return last;  // rounding: the last offer with a positive weight
+  // The first offer whose running sum exceeds the target (offers with weight <= 0
+  // add nothing, so they never are that first one).
+  const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), target);
+  if (it != cumulative.end()) return static_cast<std::size_t>(it - cumulative.begin());
+  // Rounding: the last offer with a positive weight.
+  for (std::size_t k = offers.size(); k-- > 0;)
+    if (offers[k].weight > 0) return k;
+  return offers.size();
+}
+
+std::size_t tender_winner(std::span<const TenderOffer> offers, double w_circ, double temperature,
+                          double u) {
+  std::vector<double> cumulative;
+  tender_cumulative(offers, w_circ, temperature, cumulative);
+  return tender_pick(cumulative, offers, u);
 }
 
 double circular_win_probability(double w_circ, double temperature, double price_ratio) {

@@ -58,6 +58,15 @@ double tender_score(double w_circ, double lowest_price, double price, bool circu
 std::size_t tender_winner(std::span<const TenderOffer> offers, double w_circ, double temperature,
                           double u);
 
+// The same draw in two steps, for many draws from one lot: the running sums of
+// weight_k exp((score_k - 1) / temperature) (an offer with weight <= 0 adds
+// nothing), then the winner for one u. tender_winner(o, w, T, u) ==
+// tender_pick(cumulative, o, u) with cumulative from tender_cumulative(o, w, T).
+void tender_cumulative(std::span<const TenderOffer> offers, double w_circ, double temperature,
+                       std::vector<double>& cumulative);
+std::size_t tender_pick(std::span<const double> cumulative, std::span<const TenderOffer> offers,
+                        double u);
+
 // Probability that a circular offer priced `price_ratio` x an otherwise equal linear
 // offer wins a tender against it: the firm's belief about a regional lot.
 double circular_win_probability(double w_circ, double temperature, double price_ratio);

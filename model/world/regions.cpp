@@ -100,11 +100,39 @@ void Simulation::regional_procurement(std::uint32_t& seq) {
   // share, circular offers only) and the open lot (every producer's offers, scored
   // with the circularity weight). Each lot goes whole to one winner.
   if (params_.regional_procurement <= 0) return;
-  std::vector<agents::TenderOffer> offers;
-  std::vector<std::pair<AgentId, std::uint8_t>> who;  // (supplier, option) per offer
+  // The lots of a group are the same for every province this month (the menus,
+  // prices and weights are): their running award weights are computed once per
+  // group, and each province's draw is a search in them.
+  struct Lot {
+    std::vector<agents::TenderOffer> offers;
+    std::vector<std::pair<AgentId, std::uint8_t>> who;  // (supplier, option) per offer
+    std::vector<double> cumulative;
+  };
+  const std::size_t groups = params_.groups.size();
+  std::vector<Lot> circular_lots(groups);
+  std::vector<Lot> open_lots(groups);
+  auto add = [](Lot& lot, const SupplierMenu& menu, Option option) {
+    double before = 0;
+    for (std::size_t k = 0; k < menu.ids.size(); ++k) {
+      lot.offers.push_back(
+          {menu.cumulative[k] - before, menu.prices[k], option == Option::kNewCircular});
+      lot.who.emplace_back(menu.ids[k], static_cast<std::uint8_t>(option));
+      before = menu.cumulative[k];
+    }
+  };
+  for (std::size_t g = 0; g < groups; ++g) {
+    const auto& circular = menus_[g][static_cast<std::size_t>(Option::kNewCircular)];
+    const auto& linear = menus_[g][static_cast<std::size_t>(Option::kNewLinear)];
+    add(circular_lots[g], circular, Option::kNewCircular);
+    add(open_lots[g], linear, Option::kNewLinear);
+    add(open_lots[g], circular, Option::kNewCircular);
+    for (auto* lot : {&circular_lots[g], &open_lots[g]})
+      agents::tender_cumulative(lot->offers, params_.circularity_weight, params_.tender_temperature,
+                                lot->cumulative);
+  }
   for (std::uint32_t p = 0; p < params_.provinces; ++p) {
     if (province_share_[p] <= 0) continue;
-    for (std::size_t g = 0; g < params_.groups.size(); ++g) {
+    for (std::size_t g = 0; g < groups; ++g) {
       const auto& gp = params_.groups[g];
       const double units = gp.public_share * params_.regional_procurement * province_share_[p] *
                            params_.household_weight * static_cast<double>(params_.households) *
@@ -115,39 +143,20 @@ void Simulation::regional_procurement(std::uint32_t& seq) {
           current_tick_, agents::purpose::kTender);
       const double u_circular = rs.uniform();
       const double u_open = rs.uniform();
-      const auto& circular = menus_[g][static_cast<std::size_t>(Option::kNewCircular)];
-      const auto& linear = menus_[g][static_cast<std::size_t>(Option::kNewLinear)];
-      auto add = [&](const SupplierMenu& menu, Option option) {
-        double before = 0;
-        for (std::size_t k = 0; k < menu.ids.size(); ++k) {
-          offers.push_back(
-              {menu.cumulative[k] - before, menu.prices[k], option == Option::kNewCircular});
-          who.emplace_back(menu.ids[k], static_cast<std::uint8_t>(option));
-          before = menu.cumulative[k];
-        }
-      };
-      auto award = [&](double volume, double u) {
-        const std::size_t k = agents::tender_winner(offers, params_.circularity_weight,
-                                                    params_.tender_temperature, u);
-        if (k >= offers.size() || volume <= 0) return 0.0;
-        const double eur = volume * offers[k].price;
-        orders_.post(
-            {who[k].first, ids_.government, seq++, who[k].second, volume, offers[k].price, 0});
+      auto award = [&](const Lot& lot, double volume, double u) {
+        const std::size_t k = agents::tender_pick(lot.cumulative, lot.offers, u);
+        if (k >= lot.offers.size() || volume <= 0) return 0.0;
+        const double eur = volume * lot.offers[k].price;
+        orders_.post({lot.who[k].first, ids_.government, seq++, lot.who[k].second, volume,
+                      lot.offers[k].price, 0});
         auto& row = local_[g];
         row[kProcurement] += milli(eur);
         row[kRegionalProcurement] += milli(eur);
-        if (offers[k].circular) row[kRegionalCircularAwards] += milli(eur);
+        if (lot.offers[k].circular) row[kRegionalCircularAwards] += milli(eur);
         return volume;
       };
-      offers.clear();
-      who.clear();
-      add(circular, Option::kNewCircular);
-      const double reserved = award(units * regional_circular_, u_circular);
-      offers.clear();
-      who.clear();
-      add(linear, Option::kNewLinear);
-      add(circular, Option::kNewCircular);
-      award(units - reserved, u_open);
+      const double reserved = award(circular_lots[g], units * regional_circular_, u_circular);
+      award(open_lots[g], units - reserved, u_open);
     }
   }
 }

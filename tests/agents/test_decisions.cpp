@@ -3,8 +3,11 @@
 // from the formulas in MODEL.md, independently of the code under test.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
+#include <vector>
 
 #include "agents/company.hpp"
 #include "agents/government.hpp"
@@ -260,6 +263,51 @@ TEST(RegionalGovernment, TenderWinnerFollowsTheLogitShares) {
   // No offer with a positive weight: no winner.
   const std::vector<TenderOffer> none = {{0, 100, false}};
   EXPECT_EQ(tender_winner(none, 0.3, 0.1, 0.5), 1u);
+}
+
+// The sequential draw (running sum until it passes u x total), written out
+// independently: tender_winner and the precomputed tender_pick must equal it.
+std::size_t sequential_winner(const std::vector<TenderOffer>& offers, double w, double tau,
+                              double u) {
+  double lowest = std::numeric_limits<double>::infinity();
+  for (const auto& o : offers)
+    if (o.weight > 0 && o.price > 0) lowest = std::min(lowest, o.price);
+  if (!std::isfinite(lowest)) lowest = 0;
+  auto term = [&](const TenderOffer& o) {
+    return o.weight * std::exp((tender_score(w, lowest, o.price, o.circular) - 1.0) / tau);
+  };
+  double total = 0;
+  for (const auto& o : offers)
+    if (o.weight > 0) total += term(o);
+  if (!(total > 0)) return offers.size();
+  double running = 0;
+  std::size_t last = offers.size();
+  for (std::size_t k = 0; k < offers.size(); ++k) {
+    if (offers[k].weight <= 0) continue;
+    running += term(offers[k]);
+    last = k;
+    if (u * total < running) return k;
+  }
+  return last;
+}
+
+TEST(RegionalGovernment, PrecomputedLotsDrawTheSameWinners) {
+  RandomStream rs(3, 1, 0, 7);
+  for (int lot = 0; lot < 200; ++lot) {
+    std::vector<TenderOffer> offers;
+    const auto n = 1 + rs.below(60);
+    for (std::uint64_t k = 0; k < n; ++k)
+      offers.push_back(
+          {rs.uniform() < 0.2 ? 0.0 : rs.uniform(), 50 + 100 * rs.uniform(), rs.uniform() < 0.4});
+    std::vector<double> cumulative;
+    tender_cumulative(offers, 0.3, 0.05, cumulative);
+    for (int d = 0; d < 200; ++d) {
+      const double u = d == 0 ? 1.0 - 1e-16 : rs.uniform();
+      const std::size_t expected = sequential_winner(offers, 0.3, 0.05, u);
+      ASSERT_EQ(tender_pick(cumulative, offers, u), expected) << "lot " << lot << " u " << u;
+      ASSERT_EQ(tender_winner(offers, 0.3, 0.05, u), expected);
+    }
+  }
 }
 
 TEST(RegionalGovernment, CircularOffersWinMoreOftenAsTheWeightRises) {
