@@ -43,7 +43,8 @@
 // Derived, rebuilt by rebuild_derived() at the end of the restore (and of setup()):
 //   seen_, seen_stride_ (packed last choices of local households and ghosts),
 //   the consumers-phase scratch order_counts_, order_keys_, order_prices_,
-//   shop_keys_, key_bits_, order_scratch_, shop_scratch_, bucket_scratch_ (empty
+//   shop_keys_, shop_counts_, shop_margin_raw_, key_bits_, order_scratch_,
+//   shop_scratch_, bucket_scratch_ (empty
 //   between ticks), purchase_views_ and collection_effort_ (recomputed at the start
 //   of every consumers phase)
 // Recomputed by the environment phase at the start of every tick:

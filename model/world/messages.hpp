@@ -15,17 +15,19 @@ using agents::AgentId;
 // (supplier, option) and rank, carrying `count` purchases of `units` each at the
 // supplier's price (all households of a group buy the same units; a supplier's
 // price is fixed within a month); sender is the rank's first household and
-// seq = group * kOptions + option. Shop orders likewise, one per (shop, option,
-// supplier) with seq = supplier index * kOptions + option. Public procurement
-// sends one order of `units` with count 0.
+// seq = group * kOptions + option. Shop orders: one per (shop, option) and rank
+// with seq = option, carrying `count` purchases and, in amount_raw, the exact sum
+// of the shop's margins on them (milli-euro; each purchase's margin depends on
+// its supplier's price). Public procurement sends one order of `units` with count 0.
 struct OrderMsg {
   AgentId receiver;
   AgentId sender;
   std::uint32_t seq;
   std::uint8_t option;
   double units;
-  double price;         // EUR per unit paid to the receiver (a shop: its margin per unit)
-  std::uint32_t count;  // purchases of `units` each; 0: a single order of `units`
+  double price;             // EUR per unit paid to the receiver (suppliers only)
+  std::uint32_t count;      // purchases of `units` each; 0: a single order of `units`
+  std::int64_t amount_raw;  // shops: sum of the margins of the `count` purchases (Euro raw)
 };
 
 // Firm -> government: application to a subsidy scheme.

@@ -148,7 +148,7 @@ void Simulation::regional_procurement(std::uint32_t& seq) {
         if (k >= lot.offers.size() || volume <= 0) return 0.0;
         const double eur = volume * lot.offers[k].price;
         orders_.post({lot.who[k].first, ids_.government, seq++, lot.who[k].second, volume,
-                      lot.offers[k].price, 0});
+                      lot.offers[k].price, 0, 0});
         auto& row = local_[g];
         row[kProcurement] += milli(eur);
         row[kRegionalProcurement] += milli(eur);

@@ -827,6 +827,8 @@ void Simulation::rebuild_derived() {
   order_counts_.clear();
   order_prices_.clear();
   shop_keys_.clear();
+  shop_counts_.clear();
+  shop_margin_raw_.clear();
   order_keys_.clear();
   bucket_scratch_.clear();
   const std::size_t groups = params_.groups.size();
@@ -1305,6 +1307,8 @@ void Simulation::phase_consumers(Tick t) {
   order_counts_.resize(static_cast<std::size_t>(ids_.households_begin - ids_.companies_begin) *
                        kOpt);
   order_prices_.resize(order_counts_.size());
+  shop_counts_.resize(order_counts_.size());
+  shop_margin_raw_.resize(order_counts_.size());
   key_bits_ = bits_below(std::uint64_t{order_counts_.size()});
   update_purchase_views();
   // Software prefetch (no effect on results): the household record and edge
@@ -1335,42 +1339,32 @@ void Simulation::phase_consumers(Tick t) {
   }
   std::vector<std::uint32_t>().swap(bucket);  // release the month's memory
   // One order per (supplier, option) for all of this rank's purchases, and one per
-  // (shop, option, supplier): the shop's margin depends on the supplier's price.
-  // Both go out in canonical (receiver, seq) order, so the receiving exchange
-  // merges sorted runs instead of sorting: supplier keys are supplier * kOpt +
-  // option (= the order's seq within the supplier's group), shop keys
-  // shop << key_bits_ | (supplier * kOpt + option) (= the shop order's seq).
+  // (shop, option) with the exact sum of the shop's margins. Both go out in
+  // canonical (receiver, seq) order, so the receiving exchange merges sorted runs
+  // instead of sorting: keys are company * kOpt + option, and the seq is
+  // group * kOpt + option (suppliers) or the option (shops).
   const auto supplier_keys = radix_sort(order_keys_, order_scratch_, key_bits_);
-  const auto shop_sorted = radix_sort(shop_keys_, shop_scratch_, 2 * key_bits_);
-  const std::uint64_t key_mask = (std::uint64_t{1} << key_bits_) - 1;
+  const auto shop_sorted = radix_sort(shop_keys_, shop_scratch_, key_bits_);
   std::size_t a = 0;
   std::size_t b = 0;
   while (a < supplier_keys.size() || b < shop_sorted.size()) {
-    const std::uint64_t next_supplier =
-        a < supplier_keys.size() ? supplier_keys[a] / kOpt : ~std::uint64_t{0};
-    const std::uint64_t next_shop =
-        b < shop_sorted.size() ? shop_sorted[b] >> key_bits_ : ~std::uint64_t{0};
-    if (next_supplier < next_shop) {
-      const std::uint32_t key = supplier_keys[a++];
-      const AgentId supplier = ids_.companies_begin + key / kOpt;
-      const std::size_t g = group_of(supplier);
-      const auto option = static_cast<std::uint8_t>(key % kOpt);
-      const double units = params_.groups[g].units_per_purchase * params_.household_weight;
-      orders_.post({supplier, first_household_, static_cast<std::uint32_t>(g * kOpt + option),
-                    option, units, order_prices_[key], order_counts_[key]});
-      order_counts_[key] = 0;
-      continue;
-    }
-    std::size_t j = b;
-    while (j < shop_sorted.size() && shop_sorted[j] == shop_sorted[b]) ++j;
-    const auto key = static_cast<std::uint32_t>(shop_sorted[b] & key_mask);
-    const AgentId shop = ids_.companies_begin + next_shop;
-    const std::size_t g = group_of(shop);
+    const bool supplier_next =
+        b == shop_sorted.size() || (a < supplier_keys.size() && supplier_keys[a] < shop_sorted[b]);
+    const std::uint32_t key = supplier_next ? supplier_keys[a++] : shop_sorted[b++];
+    const AgentId receiver = ids_.companies_begin + key / kOpt;
+    const std::size_t g = group_of(receiver);
+    const auto option = static_cast<std::uint8_t>(key % kOpt);
     const double units = params_.groups[g].units_per_purchase * params_.household_weight;
-    const double price = order_prices_[key] * params_.retail_margin;
-    orders_.post({shop, first_household_, key, static_cast<std::uint8_t>(key % kOpt), units, price,
-                  static_cast<std::uint32_t>(j - b)});
-    b = j;
+    if (supplier_next) {
+      orders_.post({receiver, first_household_, static_cast<std::uint32_t>(g * kOpt + option),
+                    option, units, order_prices_[key], order_counts_[key], 0});
+      order_counts_[key] = 0;
+    } else {
+      orders_.post({receiver, first_household_, option, option, units, 0.0, shop_counts_[key],
+                    shop_margin_raw_[key]});
+      shop_counts_[key] = 0;
+      shop_margin_raw_[key] = 0;
+    }
   }
   order_keys_.clear();
   shop_keys_.clear();
@@ -1381,26 +1375,38 @@ void Simulation::phase_consumers(Tick t) {
   // booked one by one as if it had come in its own message. Suppliers earn
   // their cost-plus price, shops their margin. Orders arrive sorted by
   // receiver, so each firm's unit costs are computed once per option.
+  // A shop books its margins as the households' ranks summed them (an exact
+  // integer sum), and its cost once, on the month's total margin.
   AgentId cached = 0;
   std::array<double, kOpt> cost{};  // per option; < 0: not computed yet
+  Company* shop = nullptr;
+  Euro shop_margin;
+  auto book_shop_cost = [&] {
+    if (shop == nullptr) return;
+    const double share = cost_factor(*shop) / (1.0 + params_.markup);
+    shop->cost += Euro::from_double(shop_margin.to_double() * share);
+    shop = nullptr;
+    shop_margin = Euro{};
+  };
   for (const auto& m : orders_.exchange()) {
     auto& c = company(m.receiver);
     if (m.receiver != cached || cached == 0) {
+      book_shop_cost();
       cached = m.receiver;
       cost.fill(-1.0);
     }
-    const Euro revenue = Euro::from_double(m.units * m.price);
-    Euro booked_cost;
-    const bool retailer = c.role == Role::kRetailer;
-    const bool circular = !retailer && m.option == static_cast<std::uint8_t>(Option::kNewCircular);
-    if (retailer) {
-      if (cost[0] < 0) cost[0] = cost_factor(c) / (1.0 + params_.markup);
-      booked_cost = Euro::from_double(m.units * m.price * cost[0]);
-    } else {
-      if (cost[m.option] < 0) cost[m.option] = unit_cost(c, m.option);
-      booked_cost = Euro::from_double(m.units * cost[m.option]);
-    }
     const std::uint32_t n = std::max<std::uint32_t>(m.count, 1);
+    if (c.role == Role::kRetailer) {
+      shop = &c;
+      shop_margin += Euro::from_raw(m.amount_raw);
+      c.revenue += Euro::from_raw(m.amount_raw);
+      for (std::uint32_t k = 0; k < n; ++k) c.units_sold += m.units;
+      continue;
+    }
+    const Euro revenue = Euro::from_double(m.units * m.price);
+    const bool circular = m.option == static_cast<std::uint8_t>(Option::kNewCircular);
+    if (cost[m.option] < 0) cost[m.option] = unit_cost(c, m.option);
+    const Euro booked_cost = Euro::from_double(m.units * cost[m.option]);
     for (std::uint32_t k = 0; k < n; ++k) {
       c.units_sold += m.units;
       c.revenue += revenue;
@@ -1408,6 +1414,7 @@ void Simulation::phase_consumers(Tick t) {
       if (circular) c.units_circular += m.units;
     }
   }
+  book_shop_cost();
   std::fill(recyclate_demand_g_.begin(), recyclate_demand_g_.end(), 0);
   std::fill(b2b_spend_milli_.begin(), b2b_spend_milli_.end(), 0);
   for (auto& c : companies_) {
@@ -1523,8 +1530,12 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
         const auto sat = std::min<std::size_t>(
             guided_upper_bound(shop.cumulative, shop.guide, shop.bins_per_unit, shop_pick),
             shop.ids.size() - 1);
-        shop_keys_.push_back(
-            (static_cast<std::uint64_t>(shop.ids[sat] - ids_.companies_begin) << key_bits_) | key);
+        const auto shop_key =
+            static_cast<std::uint32_t>(shop.ids[sat] - ids_.companies_begin) * kOpt +
+            static_cast<std::uint32_t>(choice);
+        if (shop_counts_[shop_key]++ == 0) shop_keys_.push_back(shop_key);
+        shop_margin_raw_[shop_key] +=
+            Euro::from_double(units * (price * params_.retail_margin)).raw();
         row[kRetailMargin] += milli(units * price * params_.retail_margin);
       }
     }
@@ -1557,7 +1568,7 @@ void Simulation::public_procurement() {
         before = menu.cumulative[k];
         const double q = volume * w / total;
         orders_.post({menu.ids[k], ids_.government, seq++, static_cast<std::uint8_t>(option), q,
-                      menu.prices[k], 0});
+                      menu.prices[k], 0, 0});
         local_[g][kProcurement] += milli(q * menu.prices[k]);
       }
     };

@@ -315,11 +315,14 @@ class Simulation {
   std::vector<std::uint32_t> order_counts_;
   std::vector<std::uint32_t> order_keys_;
   std::vector<double> order_prices_;  // [supplier * kOptions + option]: this month's price
-  // Per purchase in a shop: (shop - companies_begin) << key_bits_ | order key.
-  std::vector<std::uint64_t> shop_keys_;
-  int key_bits_ = 0;                          // bits of an order key (supplier * kOptions + option)
+  // Purchases in shops per (shop - companies_begin) * kOptions + option: count and
+  // the exact sum of the shop's margins (Euro raw), and the keys touched this tick.
+  std::vector<std::uint32_t> shop_counts_;
+  std::vector<std::int64_t> shop_margin_raw_;
+  std::vector<std::uint32_t> shop_keys_;
+  int key_bits_ = 0;                          // bits of an order key (company * kOptions + option)
   std::vector<std::uint32_t> order_scratch_;  // radix sort buffers
-  std::vector<std::uint64_t> shop_scratch_;
+  std::vector<std::uint32_t> shop_scratch_;
 
   // Event calendar: bucket per tick of (local index * kMaxGroups + group).
   std::vector<std::vector<std::uint32_t>> buckets_;
