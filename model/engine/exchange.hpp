@@ -183,23 +183,40 @@ class Exchange {
   }
 
   // Sorts inbox_ canonically. Senders usually post in canonical order, so the
-  // inbox is a few sorted runs (one or more per source rank): those are merged
-  // pairwise (O(n log runs)); an inbox of many runs is sorted instead. The order
-  // is a total order (duplicates are refused), so both give the same result.
+  // inbox is a few long sorted runs (one or more per source rank), perhaps with
+  // some short ones (a few messages posted out of order). The short runs are
+  // gathered and sorted, then all runs are merged pairwise (O(n log runs)); an
+  // inbox of many long runs is sorted instead. The order is a total order
+  // (duplicates are refused), so every path gives the same result.
   void canonical_order() {
     constexpr std::size_t kMaxRuns = 64;
-    run_begin_.clear();
-    run_begin_.push_back(0);
-    for (std::size_t i = 1; i < inbox_.size(); ++i) {
-      if (!canonical_less(inbox_[i], inbox_[i - 1])) continue;
-      run_begin_.push_back(i);
-      if (run_begin_.size() > kMaxRuns) break;
+    constexpr std::size_t kShortRun = 32;
+    find_runs();
+    if (run_begin_.size() - 1 > kMaxRuns) {
+      // Long runs first (in order), then the short runs' messages, sorted.
+      merge_scratch_.resize(inbox_.size());
+      std::size_t long_end = 0;
+      std::size_t short_end = inbox_.size();
+      for (std::size_t r = 0; r + 1 < run_begin_.size(); ++r) {
+        const std::size_t b = run_begin_[r];
+        const std::size_t e = run_begin_[r + 1];
+        if (e - b >= kShortRun) {
+          std::memcpy(merge_scratch_.data() + long_end, inbox_.data() + b, (e - b) * sizeof(M));
+          long_end += e - b;
+        } else {
+          short_end -= e - b;
+          std::memcpy(merge_scratch_.data() + short_end, inbox_.data() + b, (e - b) * sizeof(M));
+        }
+      }
+      std::sort(merge_scratch_.begin() + static_cast<std::ptrdiff_t>(long_end),
+                merge_scratch_.end(), canonical_less);
+      std::memcpy(inbox_.data(), merge_scratch_.data(), inbox_.size() * sizeof(M));
+      find_runs();
+      if (run_begin_.size() - 1 > kMaxRuns) {
+        std::sort(inbox_.begin(), inbox_.end(), canonical_less);
+        return;
+      }
     }
-    if (run_begin_.size() > kMaxRuns) {
-      std::sort(inbox_.begin(), inbox_.end(), canonical_less);
-      return;
-    }
-    run_begin_.push_back(inbox_.size());
     if (run_begin_.size() <= 2) return;
     merge_scratch_.resize(inbox_.size());
     M* from = inbox_.data();
@@ -218,6 +235,15 @@ class Exchange {
       std::swap(from, to);
     }
     if (from != inbox_.data()) std::memcpy(inbox_.data(), from, inbox_.size() * sizeof(M));
+  }
+
+  // run_begin_ = the starts of the maximal sorted runs of inbox_, then its size.
+  void find_runs() {
+    run_begin_.clear();
+    run_begin_.push_back(0);
+    for (std::size_t i = 1; i < inbox_.size(); ++i)
+      if (canonical_less(inbox_[i], inbox_[i - 1])) run_begin_.push_back(i);
+    run_begin_.push_back(inbox_.size());
   }
 
   void shuffle_inbox() {

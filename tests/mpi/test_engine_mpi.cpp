@@ -158,6 +158,17 @@ void run_round(const Comm& comm, const Partition& p, Exchange<TestMessage>& ex, 
                 outgoing.begin() + static_cast<std::ptrdiff_t>(n * (k + 1) / blocks),
                 Exchange<TestMessage>::canonical_less);
   }
+  if (sorted_blocks < 0) {
+    // Sorted, except every 7th message, which goes to the end in reverse order:
+    // long runs plus many one-message runs (more than the exchange merges).
+    std::sort(outgoing.begin(), outgoing.end(), Exchange<TestMessage>::canonical_less);
+    std::vector<TestMessage> kept;
+    std::vector<TestMessage> moved;
+    for (std::size_t i = 0; i < outgoing.size(); ++i)
+      (i % 7 == 3 ? moved : kept).push_back(outgoing[i]);
+    kept.insert(kept.end(), moved.rbegin(), moved.rend());
+    outgoing = kept;
+  }
   for (const auto& m : outgoing) ex.post(m);
   const std::uint64_t posted = outgoing.size();
   const ExchangeStats before = ex.stats();
@@ -221,6 +232,7 @@ void test_exchange(const Comm& comm) {
     run_round(comm, p, plain, round, false, "presorted", 1);
     run_round(comm, p, plain, round, round % 2 == 1, "presorted blocks", 5);
     run_round(comm, p, shuffled, round, false, "shuffled presorted", 1);
+    run_round(comm, p, plain, round, false, "presorted with stragglers", -1);
   }
 }
 
