@@ -13,13 +13,14 @@ subsidy_decisions.csv), recomputing budgets from the resolved config:
   - deadweight is measurable from a paired run without subsidies.
 Usage: behaviour_test.py KETENSIM MPIEXEC RANKS CONFIG_DIR WORK_DIR
 """
-import csv
 import os
 import shutil
 import subprocess
 import sys
 
 import yaml
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from ketensim_testlib import check, failures, nl, rows  # noqa: E402
 
 KETENSIM, MPIEXEC, RANKS, CONFIGS, WORK = sys.argv[1:6]
 SEEDS = [1, 2, 3]
@@ -34,15 +35,6 @@ def run(name, config, seed, extra=()):
     return out
 
 
-def rows(path, name="timeseries.csv"):
-    with open(os.path.join(path, name), newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def nl(path):
-    return [r for r in rows(path) if r["product_group"] == "NL"]
-
-
 def adoptions_at(path, month):
     r = next(r for r in nl(path) if r["month"] == month)
     return sum(int(r[f"adopted_{s}"]) for s in ("reduce", "substitute", "extend", "recycle"))
@@ -51,15 +43,6 @@ def adoptions_at(path, month):
 def adoption_months(path, last="2035-12"):
     return sum(sum(int(r[f"adopted_{s}"]) for s in ("reduce", "substitute", "extend", "recycle"))
                for r in nl(path) if r["month"] <= last)
-
-
-failures = []
-
-
-def check(ok, message):
-    print(("ok: " if ok else "FAIL: ") + message)
-    if not ok:
-        failures.append(message)
 
 
 shutil.rmtree(WORK, ignore_errors=True)

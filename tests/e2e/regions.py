@@ -13,25 +13,19 @@
 Usage: regions.py KETENSIM MPIEXEC CONFIG WORK_DIR
 """
 import collections
-import csv
 import filecmp
 import os
 import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from ketensim_testlib import check, failures, nl, rows  # noqa: E402
+
 KETENSIM, MPIEXEC, CONFIG, WORK = sys.argv[1:5]
 SEEDS = [1, 2, 3]
 SMALL = ["--set", "households.count=3000", "--set", "time.end=2040-12"]
 STRATEGIES = ("reduce", "substitute", "extend", "recycle")
-
-failures = []
-
-
-def check(ok, message):
-    print(("ok: " if ok else "FAIL: ") + message)
-    if not ok:
-        failures.append(message)
 
 
 def run(name, seed, extra=(), ranks=1):
@@ -40,15 +34,6 @@ def run(name, seed, extra=(), ranks=1):
            "--no-progress", "--log-level", "warn", "--seed", str(seed), *SMALL, *extra]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return out
-
-
-def rows(path, name="timeseries.csv"):
-    with open(os.path.join(path, name), newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def nl(path):
-    return [r for r in rows(path) if r["product_group"] == "NL"]
 
 
 def total(path, column):

@@ -14,7 +14,6 @@
      uninterrupted outputs byte for byte.
 Usage: warmup.py KETENSIM MPIEXEC CONFIG WORKDIR
 """
-import csv
 import filecmp
 import json
 import os
@@ -22,19 +21,15 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from ketensim_testlib import check, failures, rows  # noqa: E402
+
 BIN, MPIEXEC, CONFIG, WORK = sys.argv[1:5]
 SMALL = ["--set", "households.count=2000", "--set", "time.end=2030-12"]
 NOSUB = [a for s in ("cio", "ketenprojecten", "ekoo_ce", "dei_ce")
          for a in ("--set", f"government.schemes.{s}.first_year=2100",
                    "--set", f"government.schemes.{s}.last_year=2100")]
 OUTPUTS = ("timeseries.csv", "adoptions.csv", "subsidy_decisions.csv")
-failures = []
-
-
-def check(ok, message):
-    print(("ok: " if ok else "FAIL: ") + message, flush=True)
-    if not ok:
-        failures.append(message)
 
 
 def run(name, *extra, ranks=1, env=None, expect=0, command="run"):
@@ -50,11 +45,6 @@ def run(name, *extra, ranks=1, env=None, expect=0, command="run"):
         check(False, f"{name}: exit {proc.returncode}, expected {expect}")
         sys.exit(1)
     return out
-
-
-def rows(path, name="timeseries.csv"):
-    with open(os.path.join(path, name), newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def manifest(path):
