@@ -17,7 +17,8 @@ constexpr double kSmallest = 0x1.0p-56;
 constexpr std::size_t kMaxMonths = std::size_t{1} << 22;
 }  // namespace
 
-RoundedWeibull::RoundedWeibull(double shape, double scale, double factor)
+RoundedWeibull::RoundedWeibull(double shape, double scale, double factor,
+                               std::uint32_t table_months)
     : shape_(shape), scale_(scale), factor_(factor), has_factor_(factor != 1.0) {
   if (!(shape > 0) || !(scale > 0) || !(factor >= 0) || !std::isfinite(shape) ||
       !std::isfinite(scale) || !std::isfinite(factor))
@@ -25,7 +26,9 @@ RoundedWeibull::RoundedWeibull(double shape, double scale, double factor)
         "RoundedWeibull: shape and scale must be finite and > 0, factor finite and >= 0");
   const double s = factor * scale;
   // factor 0: no table, every draw goes to the formula (which gives 1 month).
-  for (std::size_t m = 1; s > 0 && m <= kMaxMonths; ++m) {
+  const std::size_t limit =
+      std::min<std::size_t>(kMaxMonths, std::max<std::uint32_t>(1, table_months));
+  for (std::size_t m = 1; s > 0 && m <= limit; ++m) {
     const double t = std::exp(-std::pow((static_cast<double>(m) - 0.5) / s, shape));
     threshold_.push_back(t);
     if (t < kSmallest) break;
@@ -67,30 +70,27 @@ long long RoundedWeibull::months(double u) const {
   return std::max<long long>(1, static_cast<long long>(count));
 }
 
-ResidualLife::ResidualLife(double shape, double scale) {
+ResidualLife::ResidualLife(double shape, double scale, std::uint32_t horizon_months) {
   if (!(shape > 0) || !(scale > 0) || !std::isfinite(shape) || !std::isfinite(scale))
     throw std::invalid_argument("ResidualLife: shape and scale must be finite and > 0");
   const auto survival = [&](double x) { return std::exp(-std::pow(x / scale, shape)); };
-  // Integral of S over each month by Simpson's rule; stop where S is negligible.
+  const double mean = scale * std::tgamma(1.0 + 1.0 / shape);
+  // C(m) = (integral of S over [0, m + 1]) / mu, the integral by Simpson's rule per
+  // month; stop at the horizon or where S is negligible. The last entry is 1: R
+  // beyond the table.
   constexpr int kSteps = 64;  // even
   constexpr double kTail = 1e-15;
-  std::vector<double> monthly;
-  double total = 0;
-  for (std::uint32_t m = 0; m < (1u << 22); ++m) {
+  const std::uint32_t limit = std::max<std::uint32_t>(1, horizon_months);
+  double running = 0;
+  for (std::uint32_t m = 0; m < limit; ++m) {
     const double h = 1.0 / kSteps;
     double sum = survival(m) + survival(m + 1.0);
     for (int i = 1; i < kSteps; ++i) sum += (i % 2 ? 4.0 : 2.0) * survival(m + i * h);
-    const double month = sum * h / 3.0;
-    monthly.push_back(month);
-    total += month;
+    running += sum * h / 3.0;
+    cumulative_.push_back(std::min(1.0, running / mean));
     if (survival(m + 1.0) < kTail) break;
   }
-  double running = 0;
-  for (const double x : monthly) {
-    running += x;
-    cumulative_.push_back(running / total);
-  }
-  cumulative_.back() = 1.0;
+  cumulative_.push_back(1.0);
   build_guide(cumulative_, guide_, bins_per_unit_);
 }
 

@@ -20,7 +20,10 @@ class RoundedWeibull {
   // `factor` (>= 0) multiplies the Weibull draw (the repair life extension); 1
   // means none, and then the formula is evaluated without the multiplication.
   // Throws std::invalid_argument for a shape or scale <= 0 or a factor < 0.
-  RoundedWeibull(double shape, double scale, double factor = 1.0);
+  // The table holds at most `table_months` thresholds (longer lifetimes are
+  // computed by the formula, with the same result).
+  RoundedWeibull(double shape, double scale, double factor = 1.0,
+                 std::uint32_t table_months = 1u << 22);
 
   // max(1, llround(factor * scale * (-ln u)^(1 / shape))), bit for bit.
   long long months(double u) const;
@@ -49,10 +52,13 @@ class RoundedWeibull {
 // uniform and one table search.
 class ResidualLife {
  public:
-  // Throws std::invalid_argument for a shape or scale <= 0.
-  ResidualLife(double shape, double scale);
+  // The table covers months 0 .. horizon_months - 1 (later ones are never
+  // scheduled); its normaliser is mu = scale Gamma(1 + 1/shape). Throws
+  // std::invalid_argument for a shape or scale <= 0.
+  ResidualLife(double shape, double scale, std::uint32_t horizon_months = 1u << 22);
 
-  // floor(R) for the uniform u in (0, 1).
+  // floor(R) for the uniform u in (0, 1); horizon_months or more when R lies
+  // beyond the table.
   std::uint32_t months(double u) const;
 
   // P(floor(R) <= m) (1 beyond the table).

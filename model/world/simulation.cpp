@@ -165,10 +165,12 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
       projects_(comm_, partition_) {
   for (const auto& g : params_.groups) {
     group_ids_.push_back(g.id);
-    lifetimes_.emplace_back(g.weibull_shape, g.weibull_scale_months);
+    // Tables as long as the horizon: later events are never scheduled.
+    const auto horizon = static_cast<std::uint32_t>(calendar_.ticks());
+    lifetimes_.emplace_back(g.weibull_shape, g.weibull_scale_months, 1.0, horizon + 1);
     repair_lifetimes_.emplace_back(g.weibull_shape, g.weibull_scale_months,
-                                   params_.repair_life_extension);
-    residual_lives_.emplace_back(g.weibull_shape, g.weibull_scale_months);
+                                   params_.repair_life_extension, horizon + 1);
+    residual_lives_.emplace_back(g.weibull_shape, g.weibull_scale_months, horizon);
   }
   if (params_.shuffle_arrivals) {
     orders_.set_shuffle_seed(params_.seed + 1);

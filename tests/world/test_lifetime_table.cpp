@@ -131,5 +131,41 @@ TEST(ResidualLife, MatchesASimulatedRenewalProcessAndTheMean) {
   EXPECT_THROW(ResidualLife(0.0, 10.0), std::invalid_argument);
 }
 
+// Tables cut at a horizon: RoundedWeibull still gives the formula's months
+// (the formula decides beyond the table); ResidualLife gives "the horizon or
+// later" for the mass beyond it, P(R >= H) = 1 - integral of S over [0, H] / mu.
+TEST(LifetimeTables, CutAtAHorizon) {
+  engine::RandomStream rs(11, 2, 0, 6);
+  const RoundedWeibull cut(2.2, 135.0, 1.0, 12);
+  for (int i = 0; i < 100000; ++i) {
+    const double u = rs.uniform();
+    ASSERT_EQ(cut.months(u), reference(2.2, 135.0, 1.0, u)) << "u " << u;
+  }
+  // A slowly decaying lifetime (shape 0.3): the table stops at the horizon.
+  const std::uint32_t horizon = 60;
+  const ResidualLife residual(0.3, 50.0, horizon);
+  EXPECT_LT(residual.cumulative(horizon - 1), 1.0);
+  EXPECT_DOUBLE_EQ(residual.cumulative(horizon), 1.0);
+  int beyond = 0;
+  constexpr int kDraws = 200000;
+  for (int i = 0; i < kDraws; ++i) {
+    const auto m = residual.months(rs.uniform());
+    ASSERT_LE(m, horizon);
+    if (m == horizon) ++beyond;
+  }
+  // Independently: integral of exp(-(x/50)^0.3) over [0, 60] by the trapezoid
+  // rule on a fine grid, over mu = 50 Gamma(1 + 1/0.3).
+  double integral = 0;
+  constexpr int kGrid = 600000;
+  for (int i = 0; i < kGrid; ++i) {
+    const double a = 60.0 * i / kGrid;
+    const double b = 60.0 * (i + 1) / kGrid;
+    integral +=
+        (std::exp(-std::pow(a / 50.0, 0.3)) + std::exp(-std::pow(b / 50.0, 0.3))) / 2 * (b - a);
+  }
+  const double p_beyond = 1.0 - integral / (50.0 * std::tgamma(1.0 + 1.0 / 0.3));
+  EXPECT_NEAR(static_cast<double>(beyond) / kDraws, p_beyond, 0.005);
+}
+
 }  // namespace
 }  // namespace ketensim::world
