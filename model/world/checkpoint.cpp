@@ -26,6 +26,8 @@
 //   scheme_budget_left_eur_ (from the government's owner)         section "global"
 //   province_budget_left_eur_ (provinces' co-funding left this year,
 //     from the government's owner; after the scheme budgets)      section "global"
+//   pros_ (per group: the PRO's base fee, its fee year's income, cost and
+//     months, its reserve; discount and malus from the config)   section "global"
 //   committed_cumulative_, budget_cumulative_,
 //   current_year_, current_month_                                 section "global"
 // Metadata "world.warmup_months": the warm-up of the run (ticks count from its start);
@@ -87,7 +89,7 @@ static_assert(sizeof(Company) == 120,
 
 constexpr std::size_t kHouseholdChunk = 32768;
 constexpr std::size_t kCompanyChunk = 4096;
-constexpr std::uint32_t kGlobalVersion = 4;  // 4: provinces' co-funding budgets
+constexpr std::uint32_t kGlobalVersion = 5;  // 4: provinces' co-funding budgets; 5: PROs
 constexpr auto kArchiveFlags = boost::archive::no_header;
 
 // One function per record type serves both directions (Boost's `&`).
@@ -141,6 +143,11 @@ void transfer(Ar& ar, ChainBoard& b) {
   ar& b.revenue_total;
   array_field(ar, b.revenue_adopters);
   ar& b.recycler_capacity_milli& b.pledged;
+}
+
+template <class Ar>
+void transfer(Ar& ar, agents::Pro& p) {
+  ar& p.fee.base_eur_per_kg& p.year_income_milli& p.year_cost_milli& p.year_months& p.balance_milli;
 }
 
 template <class Ar>
@@ -283,6 +290,8 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
         std::uint8_t byte = members[k];
         ar& byte;
       }
+      auto pros = pros_;
+      vector_field(ar, pros, groups);
     }
     out.add_chunk("global", 0, 1, os.str());
   }
@@ -312,6 +321,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   int year = 0, month = 0;
   std::int64_t committed = 0, budget = 0;
   auto eol = eol_counts_;
+  auto pros = pros_;  // discount and malus from the config (setup)
   std::uint32_t loans = 0;
   int reopen = 0, triggers = 0;
   double budget_mult = 1, belief_mult = 1, secondary = 0;
@@ -410,6 +420,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
       throw CheckpointError(decode_error(in, "chain-table member count"));
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(member_count) * kMemberBytes);
     for (auto& byte : bytes) ar& byte;
+    vector_field(ar, pros, groups);
     for (std::size_t k = 0; k < bytes.size(); k += kMemberBytes) {
       const std::uint8_t* p = bytes.data() + k;
       const auto g = take<std::uint32_t>(p);
@@ -454,6 +465,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   budget_multiplier_ = budget_mult;
   belief_multiplier_ = belief_mult;
   start_secondary_share_ = secondary;
+  pros_ = std::move(pros);
   for (const int g : owned_tables_)
     table_members_[static_cast<std::size_t>(g)] = std::move(members[static_cast<std::size_t>(g)]);
 

@@ -41,6 +41,10 @@ struct RowContext {
   double target = 0;
   std::int64_t committed_cum = 0, budget_cum = 0;
   int adaptive_triggers = 0;
+  // The product group's PRO (null: none reported); the national row sums the PROs in force.
+  const ProView* pro = nullptr;
+  bool pro_any = false;
+  std::int64_t pro_income = 0, pro_cost = 0, pro_collected = 0, pro_balance = 0;
 };
 
 std::string fixed6(double v) {
@@ -143,6 +147,13 @@ void append_row(std::string& out, const std::string& month, const std::string& g
       milli(r[kRegionalCircularAwards]),
       milli(r[kCofundingCommitted]),
       milli(r[kCofundingPaid]),
+      // PRO: the base fee in force, the month's fee income, collection fees paid,
+      // separately collected tonnes, and the reserve at the end of the month.
+      !national && x.pro && x.pro->in_force ? fixed6(x.pro->fee_eur_per_kg) : "",
+      x.pro_any ? milli(x.pro_income) : "",
+      x.pro_any ? milli(x.pro_cost) : "",
+      x.pro_any ? tonnes(x.pro_collected) : "",
+      x.pro_any ? milli(x.pro_balance) : "",
   };
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out += ',';
@@ -169,7 +180,9 @@ std::string timeseries_header() {
          "capacity_lost,capacity_lost_producer,capacity_lost_refurbisher,capacity_lost_recycler,"
          "capacity_lost_manufacturer,capacity_lost_retailer,capacity_lost_collector,firm_cash_eur,"
          "imported_recyclate_t,retail_margin_eur,collection_fees_eur,regional_procurement_eur,"
-         "regional_circular_awards_eur,provincial_cofunding_eur,provincial_cofunding_paid_eur";
+         "regional_circular_awards_eur,provincial_cofunding_eur,provincial_cofunding_paid_eur,"
+         "pro_fee_eur_per_kg,pro_income_eur,pro_collection_cost_eur,pro_collected_t,"
+         "pro_balance_eur";
 }
 
 std::string timeseries_rows(const std::string& month, const std::vector<std::string>& group_ids,
@@ -189,6 +202,19 @@ std::string timeseries_rows(const std::string& month, const std::vector<std::str
     x.crm_material = row[kMaterialUse];
     x.target_kind = ref.target_kind;
     x.target = g < m.targets.size() ? m.targets[g] : 0.0;
+    if (g < m.pro.size() && m.pro[g].in_force) {
+      x.pro = &m.pro[g];
+      x.pro_any = true;
+      x.pro_income = row[kEprFees];
+      x.pro_cost = row[kCollectionFees];
+      x.pro_collected = row[kCollected];
+      x.pro_balance = m.pro[g].balance_milli;
+      national.pro_any = true;
+      national.pro_income += x.pro_income;
+      national.pro_cost += x.pro_cost;
+      national.pro_collected += x.pro_collected;
+      national.pro_balance += x.pro_balance;
+    }
     append_row(out, month, group_ids[g], row, x);
     for (int k = 0; k < kMetricCount; ++k)
       total[static_cast<std::size_t>(k)] += row[static_cast<std::size_t>(k)];

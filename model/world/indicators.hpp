@@ -92,6 +92,13 @@ struct GroupPrices {
   double recyclate_eur_t = 0;
 };
 
+// A product group's PRO at the end of the month (identical on every rank).
+struct ProView {
+  bool in_force = false;  // EPR in force this month
+  double fee_eur_per_kg = 0;
+  std::int64_t balance_milli = 0;
+};
+
 struct MonthIndicators {
   // [group][metric]; the national total is computed when rendering.
   std::vector<std::array<std::int64_t, kMetricCount>> groups;
@@ -101,6 +108,7 @@ struct MonthIndicators {
   std::vector<GroupRefs> refs;
   std::vector<double> targets;  // product-group target value this year (0: none)
   int adaptive_triggers = 0;
+  std::vector<ProView> pro;  // per group (empty: no PRO columns filled)
 
   std::span<std::int64_t> flat() {
     return {groups.empty() ? nullptr : groups.front().data(), groups.size() * kMetricCount};

@@ -306,6 +306,12 @@ Params resolve(const config::Scenario& sc) {
   p.imported_recyclate_share = m.imported_recyclate_share();
   p.import_elasticity = m.import_elasticity();
   p.recycler_headroom = m.recycler_capacity_headroom();
+  const auto& pro = sc.pro();
+  p.pro_cost_recovery = pro.cost_recovery();
+  p.pro_fee_min_factor = pro.fee_min_factor();
+  p.pro_fee_max_factor = pro.fee_max_factor();
+  p.pro_max_yearly_change = pro.max_yearly_change();
+  p.pro_reserve_share = pro.reserve_share();
   if (sc.engine().company_weight() > 0) {
     p.company_weight = sc.engine().company_weight();
   } else {

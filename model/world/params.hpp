@@ -160,6 +160,11 @@ struct Params {
   double imported_recyclate_factor = 0.85, imported_recyclate_share = 0.3, import_elasticity = 2;
   double recycler_headroom = 1.25;
 
+  // Producer responsibility organisations (agents/pro.hpp): cost-recovery fee rule.
+  bool pro_cost_recovery = false;
+  double pro_fee_min_factor = 0.25, pro_fee_max_factor = 3, pro_max_yearly_change = 0.5;
+  double pro_reserve_share = 0.5;
+
   // Regions, taxes, shocks, crisis loans, adaptive policy.
   std::uint32_t provinces = 12;
   double density_mean = 0.5, density_sd = 0.15, density_growth = 0;

@@ -240,6 +240,7 @@ void Simulation::setup() {
   coalitions_.clear();
   loans_granted_ = 0;
   setup_regions();
+  setup_pros();
   // Collection density per municipality: a pure function of (seed, municipality).
   density0_.resize(params_.municipalities);
   for (std::uint32_t m = 0; m < params_.municipalities; ++m) {
@@ -659,12 +660,13 @@ double Simulation::offer_price(const Company& c, int option) const {
                         option == static_cast<int>(Option::kService);
   double cost = unit_cost(c, option);
   if (c.role == Role::kProducer) {
-    const auto& gp = params_.groups[c.group];
     const auto& env = env_[c.group];
     const double kg = firm_material_kg_per_unit(c);
     if (env.epr) {
+      // The PRO's current fee table.
+      const auto& fee = pros_[c.group].fee;
       const bool dfr = c.has(Strategy::kSubstitute) || c.has(Strategy::kRecycle);
-      cost += kg * gp.epr_fee_per_kg * (dfr ? 1.0 - gp.epr_discount : 1.0 + gp.epr_malus);
+      cost += kg * fee.base_eur_per_kg * fee.modulation(dfr);
     }
     if (env.levy) {
       const auto mix = material_mix(c, option == static_cast<int>(Option::kNewCircular));
@@ -763,10 +765,9 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
     const bool dfr_now = c.has(Strategy::kSubstitute) || c.has(Strategy::kRecycle);
     const bool dfr_after = dfr_now || s == static_cast<int>(Strategy::kSubstitute) ||
                            s == static_cast<int>(Strategy::kRecycle);
-    const double fee_kg = gp.epr_fee_per_kg;
-    auto fee = [&](bool dfr) {
-      return fee_kg * (dfr ? 1.0 - gp.epr_discount : 1.0 + gp.epr_malus);
-    };
+    // At the PRO's current fee table.
+    const auto& table = pros_[c.group].fee;
+    auto fee = [&](bool dfr) { return table.base_eur_per_kg * table.modulation(dfr); };
     e.epr_change =
         tonnes_year * 1000.0 * ((1.0 + sp.material_change) * fee(dfr_after) - fee(dfr_now));
   }
@@ -928,6 +929,7 @@ void Simulation::phase_environment(Tick t) {
     env.import_share = std::min(1.0, gp.import_share * env.import_factor *
                                          (env.levy ? 1.0 + params_.plastic_levy_leakage : 1.0));
   }
+  pro_review(t);
   // Circular procurement: the regional share, or the Circular Economy Act's floor once it binds.
   procurement_circular_ = params_.circular_procurement;
   for (const auto& rule : params_.rules)
@@ -1608,10 +1610,12 @@ void Simulation::operate_company(Company& c) {
   recyclate_demand_g_[c.group] += grams(secondary - imported_recyclate);
   // Bought-in components: the manufacturers' revenue, shared out in the materials phase.
   b2b_spend_milli_[c.group] += milli(c.units_sold * b2b_unit_cost(c.group));
-  // EPR fee, eco-modulated: design for recycling (substitute, recycle) pays less.
+  // EPR fee to the group's PRO, eco-modulated: design for recycling (substitute,
+  // recycle) pays less.
   if (env.epr) {
+    const auto& table = pros_[c.group].fee;
     const bool dfr = c.has(Strategy::kSubstitute) || c.has(Strategy::kRecycle);
-    const double fee = kg * gp.epr_fee_per_kg * (dfr ? 1.0 - gp.epr_discount : 1.0 + gp.epr_malus);
+    const double fee = kg * table.base_eur_per_kg * table.modulation(dfr);
     c.cost += Euro::from_double(fee);
     row[kEprFees] += milli(fee);
   }
@@ -1925,6 +1929,7 @@ void Simulation::phase_accounting(Tick t) {
         material > 0 ? static_cast<double>(good) / static_cast<double>(material) : 0.0;
   }
   loans_local_ = 0;
+  pro_account(t);
   adaptive_review();
   gather_events();
   indicators_.prices = prices_;

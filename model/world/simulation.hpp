@@ -13,6 +13,7 @@
 
 #include "agents/company.hpp"
 #include "agents/household.hpp"
+#include "agents/pro.hpp"
 #include "model/engine/calendar.hpp"
 #include "model/engine/exchange.hpp"
 #include "model/engine/mpi_context.hpp"
@@ -234,6 +235,10 @@ class Simulation {
   double cofund_grant(AgentId firm, double grant_eur);  // government owner: draws the budget
   double expected_cofunding(AgentId firm, double grant_eur) const;
   double public_circular_share(int group) const;
+  // Producer responsibility organisations, in model/world/pro.cpp.
+  void setup_pros();
+  void pro_review(engine::Tick t);   // environment phase: the yearly fee review
+  void pro_account(engine::Tick t);  // after the monthly reduction: income, cost, reserve
   void adopt(agents::Company& c, int strategy, double own_investment, double grant = 0);
   void gather_events();
   std::size_t group_of(AgentId id) const;
@@ -348,6 +353,9 @@ class Simulation {
   std::vector<std::int64_t> recyclate_demand_g_;  // grams this month, local
   std::vector<double> scheme_budget_left_eur_;    // government owner only
   std::vector<GroupEnv> env_;
+  // One PRO per product group (active while EPR is in force), identical on every
+  // rank: fed with the exact monthly totals of the group (model/world/pro.cpp).
+  std::vector<agents::Pro> pros_;
   std::vector<float> density0_;  // collection density per municipality at the start
   // Derived at the start of each consumers phase (never saved).
   std::vector<PurchaseView> purchase_views_;
