@@ -16,26 +16,19 @@ Usage: pro.py KETENSIM MPIEXEC CONFIG WORK_DIR
 """
 import collections
 import csv
-import filecmp
 import os
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from ketensim_testlib import check, check_same_outputs, finish  # noqa: E402
 
 KETENSIM, MPIEXEC, CONFIG, WORK = sys.argv[1:5]
 SMALL = ["--set", "households.count=3000", "--set", "time.end=2034-12"]
 ON = ["--set", "pro.cost_recovery=true"]
 HIGH_COST = ["--set", "markets.collection_fee_eur_per_t=20000"]
 MIN_F, MAX_F, STEP, RESERVE = 0.25, 3.0, 0.5, 0.5
-
-failures = []
-
-
-def check(ok, message):
-    print(("ok: " if ok else "FAIL: ") + message)
-    if not ok:
-        failures.append(message)
-
 
 def run(name, extra=(), ranks=1):
     out = os.path.join(WORK, f"{name}-np{ranks}")
@@ -155,11 +148,5 @@ for label, series in (("on", on), ("high", high)):
 # Rank-count independence.
 on1 = os.path.join(WORK, "on-np1")
 on3 = run("on", ON, ranks=3)
-for f in ("timeseries.csv", "adoptions.csv", "subsidy_decisions.csv"):
-    check(filecmp.cmp(os.path.join(on1, f), os.path.join(on3, f), shallow=False),
-          f"{f} identical on 1 and 3 ranks with cost recovery")
-
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all PRO checks passed")
+check_same_outputs(on1, on3, "on 1 and 3 ranks with cost recovery")
+finish("PRO")

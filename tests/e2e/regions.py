@@ -13,14 +13,13 @@
 Usage: regions.py KETENSIM MPIEXEC CONFIG WORK_DIR
 """
 import collections
-import filecmp
 import os
 import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from ketensim_testlib import check, failures, nl, rows  # noqa: E402
+from ketensim_testlib import check, check_same_outputs, finish, nl, rows  # noqa: E402
 
 KETENSIM, MPIEXEC, CONFIG, WORK = sys.argv[1:5]
 SEEDS = [1, 2, 3]
@@ -113,11 +112,5 @@ check(0 < paid <= committed + 1e-6, f"co-funding paid {paid:.3f} within committe
 
 # Rank-count independence of the co-funding run.
 cf3 = run("cofund", 1, cofund_args, ranks=3)
-for f in ("timeseries.csv", "adoptions.csv", "subsidy_decisions.csv"):
-    check(filecmp.cmp(os.path.join(cf, f), os.path.join(cf3, f), shallow=False),
-          f"{f} identical on 1 and 3 ranks")
-
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all regional checks passed")
+check_same_outputs(cf, cf3, "on 1 and 3 ranks")
+finish("regional")

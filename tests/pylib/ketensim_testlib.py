@@ -22,3 +22,25 @@ def rows(path, name="timeseries.csv"):
 def nl(path):
     """The national (NL) rows of RUN_DIR/timeseries.csv."""
     return [r for r in rows(path) if r["product_group"] == "NL"]
+
+
+OUTPUTS = ("timeseries.csv", "adoptions.csv", "subsidy_decisions.csv")
+
+
+def check_same_outputs(a, b, label):
+    """Check that two run directories hold byte-identical output CSV files."""
+    import filecmp
+
+    for f in OUTPUTS:
+        check(filecmp.cmp(os.path.join(a, f), os.path.join(b, f), shallow=False),
+              f"{f} identical {label}")
+
+
+def finish(what):
+    """Exit 1 if any check failed, else say that all passed."""
+    import sys
+
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        sys.exit(1)
+    print(f"all {what} checks passed")
