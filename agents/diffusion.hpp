@@ -19,19 +19,18 @@ inline constexpr engine::Purpose kThreshold = 0x0103;
 inline constexpr engine::Purpose kResistance = 0x0104;
 }  // namespace purpose
 
-// One household of the diffusion model, kept in one flat array (24 bytes, so
-// that touching a neighbour costs one cache line).
+// One household of the diffusion model, kept in one flat array (16 bytes: four
+// households to a cache line). The Bass hazard a household spends per tick is
+// not stored: it is a function of (seen, degree) that the model tabulates.
 struct Household {
   // Bass: hazard budget left (+infinity once adopted); threshold rule: the threshold.
   double level = 0;
-  // Bass: hazard spent per tick, (p + q F) dt at the share F seen now (0 once adopted).
-  double step = 0;
   std::uint32_t seen = 0;    // adopted neighbours (network mixing)
   std::uint16_t degree = 0;  // neighbours (network mixing)
   std::uint8_t adopted = 0;
   std::uint8_t reserved = 0;
 };
-static_assert(sizeof(Household) == 24, "keep diffusion households compact");
+static_assert(sizeof(Household) == 16, "keep diffusion households compact");
 
 // Share of a household's neighbours that adopted (0 without neighbours).
 inline double neighbour_share(std::uint32_t seen, std::uint32_t degree) {

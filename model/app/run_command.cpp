@@ -54,8 +54,10 @@ void run_diffusion(const world::DiffusionParams& params, const engine::Comm& com
   world::DiffusionModel model(params, comm);
   model.setup();
   const double setup_seconds = seconds_since(t_setup);
-  spdlog::info("set-up {:.3f} s: {} households, {} edge entries, {} ghosts on this rank",
-               setup_seconds, model.local_households(), model.local_edge_entries(), model.ghosts());
+  spdlog::info(
+      "set-up {:.3f} s: {} households, {} edge entries in {} bytes, {} ghosts on this rank",
+      setup_seconds, model.local_households(), model.local_edge_entries(), model.local_row_bytes(),
+      model.ghosts());
   const BenchProbe probe(comm);
 
   io::Progress progress(static_cast<int>(model.ticks()), 5.0, comm.is_root() && show_progress);

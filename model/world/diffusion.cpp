@@ -113,9 +113,11 @@ DiffusionModel::DiffusionModel(DiffusionParams params, const engine::Comm& comm)
 }
 
 void DiffusionModel::setup() {
-  const std::size_t local_n = partition_.end(comm_.rank()) - first_;
-  if (network() && local_n >= kGhostBit)
-    throw std::runtime_error("more than 2^31 households on one rank; use more ranks");
+  local_n_ = partition_.end(comm_.rank()) - first_;
+  const std::size_t local_n = local_n_;
+  // The network first: its set-up buffers are gone before the households exist,
+  // so the peak memory is the larger of the two, not their sum.
+  if (network()) build_network();
   households_.assign(local_n, {});
   std::int64_t local_adopted = 0;
   for (std::size_t i = 0; i < local_n; ++i) {
@@ -134,33 +136,34 @@ void DiffusionModel::setup() {
     }
   }
   local_exposure_ = 0;
+  hazard_.clear();
   if (network()) {
-    build_network();
     const bool any_adopted = params_.initial_adopters_share > 0;
+    std::uint32_t max_degree = 0;
     for (std::size_t i = 0; i < local_n; ++i) {
       auto& h = households_[i];
-      const std::uint32_t degree = row_begin_[i + 1] - row_begin_[i];
+      std::uint32_t degree = 0;
+      std::uint32_t seen = 0;
+      for_each_neighbour(i, [&](std::uint64_t v) {
+        ++degree;
+        if (any_adopted)
+          seen += is_local(v) ? households_[v - first_].adopted : ghost_adopted_[ghost_slot(v)];
+      });
       if (degree > std::numeric_limits<std::uint16_t>::max())
         throw std::runtime_error("a household has more than 65535 neighbours");
       h.degree = static_cast<std::uint16_t>(degree);
-      if (!any_adopted) continue;
-      for (std::uint32_t e = row_begin_[i]; e < row_begin_[i + 1]; ++e) {
-        const std::uint32_t v = row_[e];
-        h.seen += static_cast<std::uint32_t>((v & kGhostBit) ? ghost_adopted_[v & ~kGhostBit]
-                                                             : households_[v].adopted);
-      }
+      h.seen = seen;
+      max_degree = std::max(max_degree, degree);
       if (!h.adopted)
         local_exposure_ += static_cast<std::int64_t>(h.seen) * exposure_weight(h.degree);
     }
-  }
-  if (!params_.threshold_rule) {
-    // Global mixing: every household's tick hazard is set each tick in phase_decide.
-    for (auto& h : households_) {
-      h.step =
-          h.adopted || !network()
-              ? 0.0
-              : rules::bass_tick_hazard(params_.p, params_.q,
-                                        rules::neighbour_share(h.seen, h.degree), params_.dt_years);
+    if (!params_.threshold_rule) {
+      // The same formula as for global mixing, once per (degree, seen) pair.
+      hazard_.reserve(static_cast<std::size_t>(max_degree + 1) * (max_degree + 2) / 2);
+      for (std::uint32_t d = 0; d <= max_degree; ++d)
+        for (std::uint32_t seen = 0; seen <= d; ++seen)
+          hazard_.push_back(rules::bass_tick_hazard(
+              params_.p, params_.q, rules::neighbour_share(seen, d), params_.dt_years));
     }
   }
   local_adopted_ = local_adopted;
@@ -170,126 +173,157 @@ void DiffusionModel::setup() {
   finished_ = false;
 }
 
+namespace {
+
+// A neighbour's id relative to its household's, as a zigzag LEB128 varint.
+void put_offset(engine::LargeVector<std::uint8_t>& out, std::int64_t offset) {
+  auto z = (static_cast<std::uint64_t>(offset) << 1) ^ static_cast<std::uint64_t>(offset >> 63);
+  while (z >= 0x80) {
+    out.push_back(static_cast<std::uint8_t>(z | 0x80));
+    z >>= 7;
+  }
+  out.push_back(static_cast<std::uint8_t>(z));
+}
+
+std::int64_t get_offset(const std::uint8_t*& p) {
+  std::uint64_t z = 0;
+  int shift = 0;
+  std::uint8_t byte = 0;
+  do {
+    byte = *p++;
+    z |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1);
+}
+
+}  // namespace
+
+template <typename F>
+void DiffusionModel::for_each_neighbour(std::size_t local, F&& f) const {
+  const std::int64_t self = static_cast<std::int64_t>(first_ + local);
+  const std::uint8_t* p = row_.data() + row_begin_[local];
+  const std::uint8_t* const end = row_.data() + row_begin_[local + 1];
+  while (p != end) f(static_cast<std::uint64_t>(self + get_offset(p)));
+}
+
+std::size_t DiffusionModel::ghost_slot(std::uint64_t id) const {
+  const auto it = std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), id);
+  if (it == ghost_ids_.end() || *it != id)
+    throw std::logic_error("diffusion: household " + std::to_string(id) + " is not a ghost here");
+  return static_cast<std::size_t>(it - ghost_ids_.begin());
+}
+
 void DiffusionModel::build_network() {
   const std::uint64_t n = params_.households;
-  const std::size_t local_n = households_.size();
+  const std::size_t local_n = local_n_;
   const std::uint32_t half = params_.degree / 2;
   row_begin_.assign(local_n + 1, 0);
   row_.clear();
   ghost_ids_.clear();
+  edge_entries_ = 0;
 
-  // 1. Watts-Strogatz: household u draws its `half` edges to the right on the ring,
-  //    each rewired with probability `rewiring` to a uniform other household. An
-  //    edge belongs to both ends. The far end of a rewired edge, and any end owned
-  //    elsewhere, learns of it by message: the exchange delivers those sorted by
-  //    receiver, so rows are filled in order instead of by scattered writes.
-  //    Everything here is keyed by the household id, never by the rank layout.
-  engine::LargeVector<std::uint32_t> drawn(local_n * half);
-  engine::Exchange<EdgeMsg> edges(comm_, partition_);
-  const auto ring_local = [&](std::uint64_t u, std::uint32_t j, std::uint64_t target) {
-    return target == (u + j) % n && is_local(target);
-  };
-  for (std::size_t i = 0; i < local_n; ++i) {
-    const std::uint64_t u = first_ + i;
+  // Watts-Strogatz: household u draws its `half` edges to the right on the ring,
+  // each rewired with probability `rewiring` to a uniform other household. An
+  // edge belongs to both ends. Everything is keyed by the household id, never
+  // by the rank layout. The draws are a pure function of (seed, u), so they are
+  // made twice instead of stored: once to post the edges whose far end cannot
+  // see them from nearby (rewired, wrapping around the ring, or owned
+  // elsewhere), once to fill the rows in order.
+  const auto draw = [&](std::uint64_t u, std::uint64_t* targets) {
     RandomStream rs(params_.seed, u, 0, rules::purpose::kNetwork);
     for (std::uint32_t j = 1; j <= half; ++j) {
       std::uint64_t target = (u + j) % n;
       if (rs.uniform() < params_.rewiring) target = other_household(rs, u, n);
-      drawn[i * half + j - 1] = static_cast<std::uint32_t>(target);
-      if (target == u) continue;  // only on rings shorter than the degree
-      ++row_begin_[i + 1];
-      if (ring_local(u, j, target)) {
-        ++row_begin_[target - first_ + 1];
-      } else {
-        edges.post({static_cast<std::uint32_t>(target), static_cast<std::uint32_t>(u), j});
-      }
+      targets[j - 1] = target;
     }
-  }
-  const auto inbox = edges.exchange();
-  edge_messages_ = edges.stats().messages_sent;
-  for (const auto& m : inbox) ++row_begin_[m.receiver - first_ + 1];
-  std::uint64_t total = 0;
-  for (std::size_t i = 0; i < local_n; ++i) {
-    total += row_begin_[i + 1];
-    if (total >= std::numeric_limits<std::uint32_t>::max())
-      throw std::runtime_error("more than 2^32 network edges on one rank; use more ranks");
-    row_begin_[i + 1] = static_cast<std::uint32_t>(total);
-  }
-  row_.resize(total);
+  };
+  // The far end of an edge u -> u + j finds it among its near predecessors' draws.
+  const auto near_local = [&](std::uint64_t u, std::uint32_t j, std::uint64_t target) {
+    return target == u + j && is_local(target);
+  };
+  std::vector<std::uint64_t> targets(std::max<std::uint32_t>(half, 1));
+  std::vector<EdgeMsg> inbox;
   {
-    engine::LargeVector<std::uint32_t> fill(row_begin_.begin(), row_begin_.end() - 1);
+    engine::Exchange<EdgeMsg> edges(comm_, partition_);
     for (std::size_t i = 0; i < local_n; ++i) {
-      const auto u = static_cast<std::uint32_t>(first_ + i);
+      const std::uint64_t u = first_ + i;
+      draw(u, targets.data());
       for (std::uint32_t j = 1; j <= half; ++j) {
-        const std::uint32_t target = drawn[i * half + j - 1];
-        if (target == u) continue;
-        row_[fill[i]++] = target;
-        if (ring_local(u, j, target)) row_[fill[target - first_]++] = u;
+        const std::uint64_t target = targets[j - 1];
+        if (target != u && !near_local(u, j, target))
+          edges.post({static_cast<std::uint32_t>(target), static_cast<std::uint32_t>(u), j});
       }
     }
-    for (const auto& m : inbox) row_[fill[m.receiver - first_]++] = m.sender;
+    const auto received = edges.exchange();
+    inbox.assign(received.begin(), received.end());  // the exchange's buffers go now
+    edge_messages_ = edges.stats().messages_sent;
   }
-  engine::LargeVector<std::uint32_t>().swap(drawn);
 
-  // 2. A simple graph: sort each row by id and drop duplicate edges (a rewired
-  //    edge that landed on an existing neighbour), compacting in place.
-  std::uint32_t read = 0;
-  std::uint32_t write = 0;
+  // Rows in household order: own draws, near predecessors' unrewired edges (a
+  // window of the last `half` households' draws) and the messages (sorted by
+  // receiver); sorted, without duplicates (a rewired edge that landed on an
+  // existing neighbour): a simple graph.
+  row_.reserve(local_n * (2 * half + 4));  // pages are only used when written
+  std::vector<std::uint64_t> window(static_cast<std::size_t>(half) * half);
+  std::vector<std::uint64_t> row;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> remote;  // (neighbour id, local index)
+  std::size_t next = 0;
   for (std::size_t i = 0; i < local_n; ++i) {
-    const std::uint32_t end = row_begin_[i + 1];
-    auto* b = row_.data() + read;
-    auto* e = row_.data() + end;
-    std::sort(b, e);
-    e = std::unique(b, e);
-    row_begin_[i] = write;
-    for (auto* v = b; v != e; ++v) row_[write++] = *v;
-    read = end;
+    const std::uint64_t u = first_ + i;
+    row.clear();
+    for (std::uint32_t j = 1; j <= half && j <= i; ++j) {
+      if (window[((i - j) % half) * half + (j - 1)] == u) row.push_back(u - j);
+    }
+    if (half > 0) {
+      std::uint64_t* mine = window.data() + (i % half) * half;
+      draw(u, mine);
+      for (std::uint32_t j = 0; j < half; ++j)
+        if (mine[j] != u) row.push_back(mine[j]);
+    }
+    for (; next < inbox.size() && inbox[next].receiver == u; ++next)
+      row.push_back(inbox[next].sender);
+    std::sort(row.begin(), row.end());
+    row.erase(std::unique(row.begin(), row.end()), row.end());
+    for (const std::uint64_t v : row) {
+      put_offset(row_, static_cast<std::int64_t>(v) - static_cast<std::int64_t>(u));
+      if (!is_local(v)) remote.emplace_back(static_cast<std::uint32_t>(v), i);
+    }
+    edge_entries_ += row.size();
+    if (row_.size() >= std::numeric_limits<std::uint32_t>::max())
+      throw std::runtime_error("more than 4 GiB of network rows on one rank; use more ranks");
+    row_begin_[i + 1] = static_cast<std::uint32_t>(row_.size());
   }
-  row_begin_[local_n] = write;
-  row_.resize(write);
+  if (next != inbox.size())
+    throw std::logic_error("diffusion: an edge message for household " +
+                           std::to_string(inbox[next].receiver) + " was not placed");
+  std::vector<EdgeMsg>().swap(inbox);
 
-  // 3. Remote neighbours become ghost slots; rows switch to local indices / slots.
-  for (const std::uint32_t v : row_)
-    if (!is_local(v)) ghost_ids_.push_back(v);
-  std::sort(ghost_ids_.begin(), ghost_ids_.end());
-  ghost_ids_.erase(std::unique(ghost_ids_.begin(), ghost_ids_.end()), ghost_ids_.end());
+  // Remote neighbours become ghost slots, each with the local households it
+  // neighbours (CSR, ascending), and start from the same pure initialisation as
+  // their owners.
+  std::sort(remote.begin(), remote.end());
+  for (const auto& [v, i] : remote)
+    if (ghost_ids_.empty() || ghost_ids_.back() != v) ghost_ids_.push_back(v);
   const std::size_t ghosts = ghost_ids_.size();
   ghost_row_begin_.assign(ghosts + 1, 0);
-  for (auto& v : row_) {
-    if (is_local(v)) {
-      v = static_cast<std::uint32_t>(v - first_);
-    } else {
-      const auto slot = static_cast<std::uint32_t>(
-          std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), v) - ghost_ids_.begin());
-      ++ghost_row_begin_[slot + 1];
-      v = kGhostBit | slot;
-    }
+  ghost_row_.resize(remote.size());
+  std::size_t slot = 0;
+  for (std::size_t e = 0; e < remote.size(); ++e) {
+    if (remote[e].first != ghost_ids_[slot])
+      ghost_row_begin_[++slot] = static_cast<std::uint32_t>(e);
+    ghost_row_[e] = remote[e].second;
   }
-  for (std::size_t s = 0; s < ghosts; ++s) ghost_row_begin_[s + 1] += ghost_row_begin_[s];
-  ghost_row_.resize(ghost_row_begin_[ghosts]);
-  {
-    std::vector<std::uint32_t> fill(ghost_row_begin_.begin(), ghost_row_begin_.end() - 1);
-    for (std::size_t i = 0; i < local_n; ++i)
-      for (std::uint32_t e = row_begin_[i]; e < row_begin_[i + 1]; ++e)
-        if (row_[e] & kGhostBit)
-          ghost_row_[fill[row_[e] & ~kGhostBit]++] = static_cast<std::uint32_t>(i);
-  }
-  // Ghost copies start from the same pure initialisation as their owners.
-  ghost_owner_.resize(ghosts);
+  ghost_row_begin_[ghosts] = static_cast<std::uint32_t>(remote.size());
   ghost_adopted_.resize(ghosts);
-  for (std::size_t s = 0; s < ghosts; ++s) {
-    ghost_owner_[s] = partition_.owner(ghost_ids_[s]);
+  for (std::size_t s = 0; s < ghosts; ++s)
     ghost_adopted_[s] = initial_adopter(params_, ghost_ids_[s]) ? 1 : 0;
-  }
 }
 
 std::vector<AgentId> DiffusionModel::neighbours(std::size_t local) const {
   std::vector<AgentId> out;
   if (!network()) return out;
-  for (std::uint32_t e = row_begin_[local]; e < row_begin_[local + 1]; ++e) {
-    const std::uint32_t v = row_[e];
-    out.push_back((v & kGhostBit) ? ghost_ids_[v & ~kGhostBit] : first_ + v);
-  }
+  for_each_neighbour(local, [&](std::uint64_t v) { out.push_back(v); });
   return out;
 }
 
@@ -301,7 +335,6 @@ void DiffusionModel::adopt(std::uint32_t local) {
   auto& h = households_[local];
   h.adopted = 1;
   h.level = std::numeric_limits<double>::infinity();
-  h.step = 0;
   ++local_adopted_;
   if (network()) local_exposure_ -= static_cast<std::int64_t>(h.seen) * exposure_weight(h.degree);
   newly_.push_back(local);
@@ -312,10 +345,6 @@ void DiffusionModel::neighbour_adopted(std::uint32_t local) {
   ++h.seen;
   if (h.adopted) return;
   local_exposure_ += exposure_weight(h.degree);
-  if (!params_.threshold_rule) {
-    h.step = rules::bass_tick_hazard(params_.p, params_.q, rules::neighbour_share(h.seen, h.degree),
-                                     params_.dt_years);
-  }
 }
 
 // Every household not yet adopted applies its rule to what it saw at the start
@@ -338,10 +367,11 @@ void DiffusionModel::phase_decide(engine::Tick) {
       if (rules::threshold_adopts(seen, h.level)) adopt(i);
     }
   } else if (network()) {
-    // Adopted households have step 0 and an infinite budget: no branch needed.
+    // Adopted households have an infinite budget: no branch needed.
     for (std::uint32_t i = 0; i < n; ++i) {
       auto& h = households_[i];
-      if (rules::spend_hazard(h.level, h.step)) adopt(i);
+      const std::uint32_t d = h.degree;
+      if (rules::spend_hazard(h.level, hazard_[d * (d + 1) / 2 + h.seen])) adopt(i);
     }
   } else {
     const double step =
@@ -375,25 +405,23 @@ void DiffusionModel::phase_spread(engine::Tick) {
           1);
     }
     const std::uint32_t i = newly_[k];
+    const auto id = static_cast<std::uint32_t>(first_ + i);
     notify_.clear();
-    for (std::uint32_t e = row_begin_[i]; e < row_begin_[i + 1]; ++e) {
-      const std::uint32_t v = row_[e];
-      if (!(v & kGhostBit)) {
-        neighbour_adopted(v);
-        continue;
+    for_each_neighbour(i, [&](std::uint64_t v) {
+      if (is_local(v)) {
+        neighbour_adopted(static_cast<std::uint32_t>(v - first_));
+        return;
       }
-      const std::int32_t rank = ghost_owner_[v & ~kGhostBit];
+      const int rank = partition_.owner(v);
       if (std::find(notify_.begin(), notify_.end(), rank) == notify_.end()) {
         notify_.push_back(rank);
-        const auto id = static_cast<std::uint32_t>(first_ + i);
         adoptions_.post_to(rank, {id, id, 0});
       }
-    }
+    });
   }
   for (const auto& m : adoptions_.exchange()) {
-    const auto slot = static_cast<std::size_t>(
-        std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), m.receiver) - ghost_ids_.begin());
-    if (slot == ghost_ids_.size() || ghost_ids_[slot] != m.receiver || ghost_adopted_[slot])
+    const std::size_t slot = ghost_slot(m.receiver);
+    if (ghost_adopted_[slot])
       throw std::logic_error("diffusion: unexpected ghost update for household " +
                              std::to_string(m.receiver));
     ghost_adopted_[slot] = 1;

@@ -88,7 +88,9 @@ class DiffusionModel {
   // Local sizes, for logs, benchmarks and tests.
   engine::AgentId first_household() const { return first_; }
   std::size_t local_households() const { return households_.size(); }
-  std::size_t local_edge_entries() const { return row_.size(); }
+  std::size_t local_edge_entries() const { return edge_entries_; }
+  // Bytes of the local neighbour rows (the encoded ids, without the row index).
+  std::size_t local_row_bytes() const { return row_.size(); }
   std::size_t ghosts() const { return ghost_ids_.size(); }
   std::uint64_t messages_sent() const { return adoptions_.stats().messages_sent + edge_messages_; }
   // Global ids of the neighbours of local household `local`, ascending.
@@ -96,12 +98,14 @@ class DiffusionModel {
   bool adopted(std::size_t local) const { return households_[local].adopted != 0; }
 
  private:
-  // Row entries below kGhostBit are local indices, the others ghost slots.
-  static constexpr std::uint32_t kGhostBit = 0x80000000u;
-
   bool network() const { return !params_.global_mixing; }
-  bool is_local(std::uint64_t id) const { return id >= first_ && id < first_ + households_.size(); }
+  bool is_local(std::uint64_t id) const { return id >= first_ && id - first_ < local_n_; }
   void build_network();
+  // Calls f(id) for the global id of each neighbour of local household `local`, ascending.
+  template <typename F>
+  void for_each_neighbour(std::size_t local, F&& f) const;
+  // Ghost slot of remote household `id` (which must be a ghost here).
+  std::size_t ghost_slot(std::uint64_t id) const;
   void adopt(std::uint32_t local);
   void neighbour_adopted(std::uint32_t local);
   void phase_decide(engine::Tick t);
@@ -113,17 +117,23 @@ class DiffusionModel {
   engine::Partition partition_;
   engine::PhaseScheduler scheduler_;
   engine::AgentId first_ = 0;
+  std::size_t local_n_ = 0;
 
   // Owned households by local index, and those that adopted in the current tick.
   engine::LargeVector<agents::diffusion::Household> households_;
   std::vector<std::uint32_t> newly_;
 
-  // Undirected network: CSR rows over local households.
+  // Undirected network: one row of bytes per local household (CSR), holding its
+  // neighbours' ids in ascending order, each as the zigzag varint of (id - own
+  // id): a ring neighbour costs 1 byte, a rewired one 3 to 5.
   engine::LargeVector<std::uint32_t> row_begin_;
-  engine::LargeVector<std::uint32_t> row_;
-  // Ghost copies of remote neighbours: id, owner rank, state, local neighbours (CSR).
+  engine::LargeVector<std::uint8_t> row_;
+  std::size_t edge_entries_ = 0;
+  // Bass on a network: the hazard spent per tick by a household with `seen`
+  // adopted of `degree` neighbours, at index degree (degree + 1) / 2 + seen.
+  std::vector<double> hazard_;
+  // Ghost copies of remote neighbours: id, state, local neighbours (CSR).
   std::vector<std::uint32_t> ghost_ids_;
-  std::vector<std::int32_t> ghost_owner_;
   std::vector<std::uint8_t> ghost_adopted_;
   std::vector<std::uint32_t> ghost_row_begin_;
   std::vector<std::uint32_t> ghost_row_;

@@ -12,7 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "agents/diffusion.hpp"
 #include "model/engine/mpi_context.hpp"
+#include "model/engine/rng.hpp"
 #include "model/world/diffusion.hpp"
 
 namespace ketensim::world {
@@ -78,6 +80,56 @@ TEST(DiffusionNetwork, IsASimpleUndirectedSmallWorldGraph) {
         const std::uint64_t d = u > v ? u - v : v - u;
         EXPECT_TRUE(std::min(d, n - d) <= 5) << u << "-" << v;
       }
+    }
+  }
+}
+
+// The Watts-Strogatz construction written out plainly (every drawn edge into
+// one set, both directions), from the same random draws as the model: the
+// model's rows, built in pieces on every rank and stored as varint offsets,
+// must hold exactly these edges, also on rings shorter than the degree and
+// with edges that wrap around the ring.
+std::set<std::pair<std::uint64_t, std::uint64_t>> reference_edges(const DiffusionParams& p) {
+  std::set<std::pair<std::uint64_t, std::uint64_t>> edges;
+  const std::uint64_t n = p.households;
+  for (std::uint64_t u = 0; u < n; ++u) {
+    engine::RandomStream rs(p.seed, u, 0, agents::diffusion::purpose::kNetwork);
+    for (std::uint32_t j = 1; j <= p.degree / 2; ++j) {
+      std::uint64_t v = (u + j) % n;
+      if (rs.uniform() < p.rewiring) {
+        v = (u + 1) % n;  // the fallback after 64 self-draws
+        for (int tries = 0; tries < 64; ++tries) {
+          const std::uint64_t w = rs.below(n);
+          if (w != u) {
+            v = w;
+            break;
+          }
+        }
+      }
+      if (v == u) continue;
+      edges.insert({u, v});
+      edges.insert({v, u});
+    }
+  }
+  return edges;
+}
+
+TEST(DiffusionNetwork, RowsHoldExactlyTheDrawnEdges) {
+  const engine::Comm world;
+  for (const std::uint64_t n : {3u, 5u, 12u, 997u}) {
+    for (const double rewiring : {0.0, 0.3, 1.0}) {
+      const auto p = network_params(n, rewiring);
+      DiffusionModel m(p, world);
+      m.setup();
+      const auto edges = all_edges(m, world);
+      const auto expected = reference_edges(p);
+      const std::set<std::pair<std::uint64_t, std::uint64_t>> got(edges.begin(), edges.end());
+      ASSERT_EQ(got, expected) << n << " households, rewiring " << rewiring;
+      ASSERT_EQ(edges.size(), expected.size()) << "a row lists a neighbour twice";
+      std::size_t entries = m.local_edge_entries();
+      EXPECT_GE(m.local_row_bytes(), entries);  // at least one byte per neighbour
+      entries = static_cast<std::size_t>(world.allreduce_sum(static_cast<std::int64_t>(entries)));
+      EXPECT_EQ(entries, expected.size());
     }
   }
 }
