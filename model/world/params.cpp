@@ -13,6 +13,13 @@ double RuleParams::enforcement(int year) const {
   return enforcement_initial + f * (enforcement_final - enforcement_initial);
 }
 
+double CredenceParams::credence(int year, int announce_year, double peers_complying) const {
+  if (year < announce_year) return 0.0;
+  const double unbelieved = (1.0 - initial) * std::pow(1.0 - notice_rate, year - announce_year) *
+                            (1.0 - peer_weight * std::clamp(peers_complying, 0.0, 1.0));
+  return 1.0 - unbelieved;
+}
+
 double GroupParams::target_for(int year) const {
   if (target.empty()) return 0.0;
   if (year <= target.front().first) return target.front().second;
@@ -181,6 +188,9 @@ void resolve_policy(const config::Scenario& sc, Params& p) {
     rp.procurement_share = r.procurement_share();
     p.rules.push_back(rp);
   }
+  p.credence.initial = sc.eu().credence_initial();
+  p.credence.notice_rate = sc.eu().credence_notice_rate();
+  p.credence.peer_weight = sc.eu().credence_peer_weight();
 }
 
 // End-of-life TPB weights when the config gives none: ABSiCE's EoL defaults

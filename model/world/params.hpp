@@ -93,6 +93,18 @@ struct RuleParams {
   double enforcement(int year) const;
 };
 
+// Firms' credence in announced EU rules (eu.credence_*; docs/ODD.md 7.6).
+struct CredenceParams {
+  double initial = 0.3;
+  double notice_rate = 0.25;
+  double peer_weight = 0.5;
+
+  // Weight a firm gives a rule's enforcement path in `year`, for a rule announced
+  // in `announce_year`, when a share `peers_complying` of its chain table's
+  // output already complies: 1 - (1 - c0) (1 - lambda_n)^years (1 - w_p S).
+  double credence(int year, int announce_year, double peers_complying) const;
+};
+
 struct Params {
   std::string name;
   std::uint64_t seed = 0;
@@ -149,6 +161,7 @@ struct Params {
   double programme_share = 0.85;
   std::vector<SchemeParams> schemes;
   std::vector<RuleParams> rules;
+  CredenceParams credence;
 
   // Chain tables and markets.
   double pledge_threshold = 0.15;

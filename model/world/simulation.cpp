@@ -774,12 +774,22 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
   // dTax: a national levy on virgin polymer saves on the virgin tonnes avoided.
   if (gp.plastic_levy && params_.plastic_levy > 0)
     e.tax_change = virgin_saved * params_.plastic_levy;
-  // Expected EU penalties avoided, weighted by the firm's belief P_reg that a rule is enforced.
+  // Expected EU penalties avoided, weighted by the firm's belief P_reg that a rule is
+  // enforced: the rule's enforcement path x the firm's belief b_f x its credence in
+  // the rule, which grows with the years of notices since the announcement and
+  // with the share of its chain table that already complies (ecodesign: reduce;
+  // recycled-content floors: substitute or recycle).
+  const auto& board = boards_[c.group];
+  const double complying_reduce = board.output_share(static_cast<int>(Strategy::kReduce));
+  const double complying_rc = std::max(board.output_share(static_cast<int>(Strategy::kSubstitute)),
+                                       board.output_share(static_cast<int>(Strategy::kRecycle)));
   for (const auto& rule : params_.rules) {
     if (rule.group != c.group || current_year_ < rule.announce_year) continue;
+    const double credence = params_.credence.credence(
+        current_year_, rule.announce_year, rule.kind == 1 ? complying_reduce : complying_rc);
     for (int t = 1; t <= e.horizon_years; ++t) {
-      const double p_reg =
-          std::min(1.0, rule.enforcement(current_year_ + t) * c.belief * belief_multiplier_);
+      const double p_reg = std::min(
+          1.0, rule.enforcement(current_year_ + t) * c.belief * belief_multiplier_ * credence);
       double avoided = 0;
       if (rule.kind == 1) {  // ecodesign: the linear design costs more
         if (s == static_cast<int>(Strategy::kReduce) && !c.has(Strategy::kReduce))

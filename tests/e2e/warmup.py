@@ -3,10 +3,11 @@
   1. a run with the warm-up writes no row before time.start (timeseries.csv, adoptions.csv,
      subsidy_decisions.csv), its cumulative budget and commitments start at zero at time.start,
      and its manifest records the warm-up (months, first month, state "done");
-  2. in paired runs without subsidies (2025-2030), the adoptions made in the first review
-     year (2025) fall to at most half of those without a warm-up; with the EU rules of 2025
-     announced in 2024 (no policy news at time.start) to at most a tenth, and their share of
-     all adoptions from above 0.8 to below 0.7;
+  2. in paired runs without subsidies (2025-2030) with EU rules believed at once (credence 1),
+     the adoptions made in the first review year (2025) fall to at most half of those without
+     a warm-up; with the EU rules of 2025 announced in 2024 (no policy news at time.start) to
+     at most a tenth, and their share of all adoptions from above 0.8 to below 0.7; with the
+     default credence, 2025's share is below 0.2 (the news is discounted at first);
   3. warmup_months=0 is the old behaviour: the run starts at time.start, no "warmup" in the
      manifest, and tick 0 is time.start (the warm-up run differs);
   4. a checkpoint due in the warm-up (SIGTERM there, periodic every_months) is deferred to the
@@ -97,16 +98,27 @@ def first_year(name, *extra):
     return share_w * n_w, share_c * n_c, share_w, share_c, with_warmup, without
 
 
-first_w, first_c, _, share_c, nosub_warm, nosub_cold = first_year("nosub")
+# Rules believed in full from their announcement (credence 1, docs/ODD.md 7.2), so that only the
+# start state differs; the default credence is checked after.
+BELIEVED = ["--set", "eu.credence_initial=1"]
+first_w, first_c, share_believed, share_c, nosub_warm, nosub_cold = first_year("nosub", *BELIEVED)
 check(share_c > 0.8, f"without warm-up the first review year dominates ({share_c:.3f} > 0.8)")
 check(first_w <= 0.5 * first_c,
       f"with the warm-up, 2025 adoptions fall to at most half ({first_w:.0f} vs {first_c:.0f})")
 EARLY = [a for r in ("espr_textiles", "espr_furniture", "ppwr_plastic")
          for a in ("--set", f"eu.rules.{r}.announce_year=2024")]
-first_w, first_c, share_w, share_c, _, _ = first_year("nosub-news2024", *EARLY)
+first_w, first_c, share_w, share_c, _, _ = first_year("nosub-news2024", *EARLY, *BELIEVED)
 check(first_w <= 0.1 * first_c and share_w < 0.7 and share_c > 0.8,
       f"no news at time.start: 2025 adoptions {first_w:.0f} vs {first_c:.0f} without warm-up "
       f"(<= 10 %), share {share_w:.3f} vs {share_c:.3f}")
+
+# With the default credence, firms discount the rules announced in 2025 at first: the 2025
+# wave of the believed-at-once run moves to later reviews.
+share_credence, n_credence = first_year_share(run("nosub-credence", *NOSUB))
+print(f"nosub-credence: no-subsidy adoptions 2025-2030 made in 2025: {share_credence:.3f} of {n_credence}")
+check(share_credence < 0.2 < share_believed,
+      f"credence: 2025's share of the no-subsidy adoptions {share_credence:.3f} (< 0.2), "
+      f"believed at once {share_believed:.3f} (> 0.2)")
 
 # 3. warmup_months=0: the old start.
 cold = manifest(nosub_cold)
