@@ -308,7 +308,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   std::string error;
   engine::Tick next_tick = 0;
   // Loaded here first, applied only once every rank has read its part.
-  std::vector<Household> households(households_.size());
+  engine::LargeVector<Household> households(households_.size());
   std::vector<Company> companies(companies_.size());
   std::vector<PendingApplication> pending(companies_.size());
   auto prices = prices_;

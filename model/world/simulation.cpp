@@ -50,8 +50,9 @@ int bits_below(std::uint64_t limit) {
 
 // Sorts `keys` ascending (LSD radix, 11 bits a pass) using `scratch`; every key
 // is below 2^bits. Returns the sorted keys (in one of the two).
-template <typename Key>
-std::span<const Key> radix_sort(std::vector<Key>& keys, std::vector<Key>& scratch, int bits) {
+template <typename Key, typename KeyAlloc, typename ScratchAlloc>
+std::span<const Key> radix_sort(std::vector<Key, KeyAlloc>& keys,
+                                std::vector<Key, ScratchAlloc>& scratch, int bits) {
   scratch.resize(keys.size());
   Key* from = keys.data();
   Key* to = scratch.data();
@@ -1351,7 +1352,7 @@ void Simulation::phase_consumers(Tick t) {
     const std::uint32_t entry = due[i];
     household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t);
   }
-  std::vector<std::uint32_t>().swap(bucket);  // release the month's memory
+  engine::LargeVector<std::uint32_t>().swap(bucket);  // release the month's memory
   // One order per (supplier, option) for all of this rank's purchases, and one per
   // (shop, option) with the exact sum of the shop's margins. Both go out in
   // canonical (receiver, seq) order, so the receiving exchange merges sorted runs

@@ -16,6 +16,7 @@
 #include "agents/pro.hpp"
 #include "model/engine/calendar.hpp"
 #include "model/engine/exchange.hpp"
+#include "model/engine/large_array.hpp"
 #include "model/engine/mpi_context.hpp"
 #include "model/engine/partition.hpp"
 #include "model/engine/scheduler.hpp"
@@ -284,7 +285,7 @@ class Simulation {
   std::vector<ResidualLife> residual_lives_;  // of the products held at the start
 
   // Owned agents.
-  std::vector<agents::Household> households_;
+  engine::LargeVector<agents::Household> households_;
   AgentId first_household_ = 0;  // global id of households_[0]
   std::vector<agents::Company> companies_;
   AgentId first_company_ = 0;  // global id of companies_[0]
@@ -295,23 +296,23 @@ class Simulation {
   // Network: CSR over local households; entries < kGhostBit are local indices,
   // others are ghost slots.
   static constexpr std::uint32_t kGhostBit = 0x80000000u;
-  std::vector<std::uint32_t> edge_begin_;
-  std::vector<std::uint32_t> edges_;
-  std::vector<AgentId> ghost_ids_;
-  std::vector<std::uint8_t> ghost_choice_;       // [slot * groups + g]
-  std::vector<std::uint8_t> ghost_eol_;          // [slot * groups + g]
-  std::vector<std::uint32_t> subscriber_begin_;  // CSR over local households
-  std::vector<std::int32_t> subscribers_;        // ranks
+  engine::LargeVector<std::uint32_t> edge_begin_;
+  engine::LargeVector<std::uint32_t> edges_;
+  engine::LargeVector<AgentId> ghost_ids_;
+  engine::LargeVector<std::uint8_t> ghost_choice_;       // [slot * groups + g]
+  engine::LargeVector<std::uint8_t> ghost_eol_;          // [slot * groups + g]
+  engine::LargeVector<std::uint32_t> subscriber_begin_;  // CSR over local households
+  engine::LargeVector<std::int32_t> subscribers_;        // ranks
   // Network structure like subscribers_ (built with it in build_network, never
   // saved): the ghost slot of the household on that subscriber rank.
-  std::vector<std::uint32_t> subscriber_slots_;
+  engine::LargeVector<std::uint32_t> subscriber_slots_;
 
   // Derived (rebuilt by rebuild_derived(), never saved): the last purchase and
   // end-of-life choice of every local household and ghost copy, packed as
   // choice | eol << 2, one byte per (group, agent) in group-major order
   // [g * seen_stride_ + v], v = local index or households_.size() + ghost slot,
   // so that a neighbour scan reads one byte per edge from a compact array.
-  std::vector<std::uint8_t> seen_;
+  engine::LargeVector<std::uint8_t> seen_;
   std::size_t seen_stride_ = 0;
 
   // Derived scratch of the consumers phase (empty between ticks): purchases
@@ -330,9 +331,9 @@ class Simulation {
   std::vector<std::uint32_t> shop_scratch_;
 
   // Event calendar: bucket per tick of (local index * kMaxGroups + group).
-  std::vector<std::vector<std::uint32_t>> buckets_;
+  std::vector<engine::LargeVector<std::uint32_t>> buckets_;
   // Derived scratch: the due bucket sorted by local index (radix sort buffer).
-  std::vector<std::uint32_t> bucket_scratch_;
+  engine::LargeVector<std::uint32_t> bucket_scratch_;
   std::vector<PendingChoice> pending_choices_;
 
   // Market state, identical on every rank.
