@@ -706,6 +706,9 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
   e.capex = strategy_capex(c, s);
   e.horizon_years = params_.horizon_years;
   e.hurdle_rate = c.size == agents::SizeClass::kLarge ? params_.hurdle_large : params_.hurdle_sme;
+  // Information sharing in a table that pledged lowers the perceived risk (never below 0).
+  if (boards_[c.group].pledged != 0)
+    e.hurdle_rate = std::max(0.0, e.hurdle_rate - params_.information_risk_reduction);
   const double revenue_year = c.base_monthly_revenue * 12.0;
   const double cost_year = revenue_year / (1.0 + params_.markup);
   // dR: buyers of the circular offer (the share already choosing it nationally last
