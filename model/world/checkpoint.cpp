@@ -21,7 +21,8 @@
 //   table_members_ (members' reports to the chain tables, read by
 //     the next month's coalition building; from each table's owner) section "global"
 //   loans_granted_, start_secondary_share_, and the adaptive rule's
-//     reopen_until_year_, budget_multiplier_, belief_multiplier_,
+//     reopen_until_year_, budget_multiplier_, belief_multiplier_, adaptive_levy_,
+//     adaptive_levy_year_,
 //     adaptive_triggers_                                          section "global"
 //   scheme_budget_left_eur_ (from the government's owner)         section "global"
 //   province_budget_left_eur_ (provinces' co-funding left this year,
@@ -89,7 +90,8 @@ static_assert(sizeof(Company) == 120,
 
 constexpr std::size_t kHouseholdChunk = 32768;
 constexpr std::size_t kCompanyChunk = 4096;
-constexpr std::uint32_t kGlobalVersion = 5;  // 4: provinces' co-funding budgets; 5: PROs
+constexpr std::uint32_t kGlobalVersion =
+    6;  // 4: provinces' co-funding budgets; 5: PROs; 6: adaptive levy
 constexpr auto kArchiveFlags = boost::archive::no_header;
 
 // One function per record type serves both directions (Boost's `&`).
@@ -284,6 +286,9 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
       double budget_mult = budget_multiplier_, belief_mult = belief_multiplier_,
              secondary = start_secondary_share_;
       ar& loans& reopen& triggers& budget_mult& belief_mult& secondary;
+      double levy = adaptive_levy_;
+      int levy_year = adaptive_levy_year_;
+      ar& levy& levy_year;
       std::uint64_t member_count = members.size() / kMemberBytes;
       ar& member_count;
       for (std::size_t k = 0; k < members.size(); ++k) {
@@ -323,8 +328,8 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   auto eol = eol_counts_;
   auto pros = pros_;  // discount and malus from the config (setup)
   std::uint32_t loans = 0;
-  int reopen = 0, triggers = 0;
-  double budget_mult = 1, belief_mult = 1, secondary = 0;
+  int reopen = 0, triggers = 0, levy_year = 0;
+  double budget_mult = 1, belief_mult = 1, secondary = 0, levy = 0;
   std::vector<std::vector<MemberIntent>> members(params_.groups.size());
   try {
     const auto mismatch = [&](const std::string& key, std::uint64_t here) {
@@ -414,6 +419,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
     ar& committed& budget& year& month;
     vector_field(ar, eol, groups);
     ar& loans& reopen& triggers& budget_mult& belief_mult& secondary;
+    ar& levy& levy_year;
     std::uint64_t member_count = 0;
     ar& member_count;
     if (member_count > partition_.total_ids())
@@ -465,6 +471,8 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   budget_multiplier_ = budget_mult;
   belief_multiplier_ = belief_mult;
   start_secondary_share_ = secondary;
+  adaptive_levy_ = levy;
+  adaptive_levy_year_ = levy_year;
   pros_ = std::move(pros);
   for (const int g : owned_tables_)
     table_members_[static_cast<std::size_t>(g)] = std::move(members[static_cast<std::size_t>(g)]);

@@ -298,6 +298,8 @@ Params resolve(const config::Scenario& sc) {
   p.adaptive_budget_raise = ad.budget_raise();
   p.adaptive_belief_raise = ad.belief_raise();
   p.adaptive_extend_years = static_cast<int>(ad.extend_years());
+  p.adaptive_levy = ad.levy_eur_per_t();
+  p.adaptive_levy_lag = static_cast<int>(ad.levy_lag_years());
 
   p.pledge_threshold = sc.chain_tables().pledge_threshold();
   p.information_boost = sc.chain_tables().information_boost();

@@ -201,6 +201,8 @@ struct Params {
   int adaptive_every = 2, adaptive_first = 2027;
   double adaptive_gamma = 0.05, adaptive_budget_raise = 1.5, adaptive_belief_raise = 1.2;
   int adaptive_extend_years = 2;
+  double adaptive_levy = 0;  // EUR/t; 0: national mode raises subsidies only
+  int adaptive_levy_lag = 2;
 
   // Engine.
   double company_weight = 1;     // resolved: the config value or the derived one

@@ -236,6 +236,8 @@ void Simulation::setup() {
   reopen_until_year_ = 0;
   budget_multiplier_ = 1.0;
   belief_multiplier_ = 1.0;
+  adaptive_levy_ = 0;
+  adaptive_levy_year_ = 0;
   env_.assign(groups, {});
   table_members_.assign(groups, {});
   coalitions_.clear();
@@ -671,7 +673,7 @@ double Simulation::offer_price(const Company& c, int option) const {
     }
     if (env.levy) {
       const auto mix = material_mix(c, option == static_cast<int>(Option::kNewCircular));
-      cost += kg * (1.0 - mix.rc) / 1000.0 * params_.plastic_levy;
+      cost += kg * (1.0 - mix.rc) / 1000.0 * plastic_levy_rate(current_year_);
     }
   }
   return cost * (1.0 + params_.markup + (circular ? params_.circular_premium : 0.0));
@@ -776,8 +778,10 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
         tonnes_year * 1000.0 * ((1.0 + sp.material_change) * fee(dfr_after) - fee(dfr_now));
   }
   // dTax: a national levy on virgin polymer saves on the virgin tonnes avoided.
-  if (gp.plastic_levy && params_.plastic_levy > 0)
-    e.tax_change = virgin_saved * params_.plastic_levy;
+  // The configured levy counts from the first year, regardless of its start year; an
+  // adaptive levy once it is announced.
+  const double levy_rate = params_.plastic_levy > 0 ? params_.plastic_levy : adaptive_levy_;
+  if (gp.plastic_levy && levy_rate > 0) e.tax_change = virgin_saved * levy_rate;
   // Expected EU penalties avoided, weighted by the firm's belief P_reg that a rule is
   // enforced: the rule's enforcement path x the firm's belief b_f x its credence in
   // the rule, which grows with the years of notices since the announcement and
@@ -939,7 +943,7 @@ void Simulation::phase_environment(Tick t) {
     env.imported_recyclate_eur_t = params_.imported_recyclate_factor * gp.recyclate_price0 *
                                    std::pow(1.0 + gp.virgin_drift, years) * env.floor_factor;
     env.epr = gp.epr && ym.year >= gp.epr_start_year;
-    env.levy = gp.plastic_levy && params_.plastic_levy > 0 && ym.year >= params_.plastic_levy_start;
+    env.levy = gp.plastic_levy && plastic_levy_rate(ym.year) > 0;
     env.import_share = std::min(1.0, gp.import_share * env.import_factor *
                                          (env.levy ? 1.0 + params_.plastic_levy_leakage : 1.0));
   }
@@ -1634,7 +1638,7 @@ void Simulation::operate_company(Company& c) {
     row[kEprFees] += milli(fee);
   }
   if (env.levy) {
-    const double levy = primary / 1000.0 * params_.plastic_levy;
+    const double levy = primary / 1000.0 * plastic_levy_rate(current_year_);
     c.cost += Euro::from_double(levy);
     row[kLevy] += milli(levy);
   }
@@ -2010,6 +2014,12 @@ std::string Simulation::decision_rows() const {
   return out;
 }
 
+double Simulation::plastic_levy_rate(int year) const {
+  if (params_.plastic_levy > 0)
+    return year >= params_.plastic_levy_start ? params_.plastic_levy : 0.0;
+  return adaptive_levy_ > 0 && year >= adaptive_levy_year_ ? adaptive_levy_ : 0.0;
+}
+
 void Simulation::adaptive_review() {
   // Every `review_years` (the ICER cycle), in December, compare the national
   // secondary + bio-based share with the linear path from the start to 55 % in 2035.
@@ -2035,6 +2045,11 @@ void Simulation::adaptive_review() {
     budget_multiplier_ *= params_.adaptive_budget_raise;
     // Reopen every scheme for the next `extend_years` years.
     reopen_until_year_ = current_year_ + params_.adaptive_extend_years;
+    // A national levy after a lag, once, where none is configured.
+    if (params_.adaptive_levy > 0 && params_.plastic_levy <= 0 && adaptive_levy_ <= 0) {
+      adaptive_levy_ = params_.adaptive_levy;
+      adaptive_levy_year_ = current_year_ + params_.adaptive_levy_lag;
+    }
   } else {
     belief_multiplier_ *= params_.adaptive_belief_raise;
   }

@@ -378,6 +378,12 @@ class Simulation {
   std::uint32_t loans_granted_ = 0;
   std::int64_t loans_local_ = 0;
   int reopen_until_year_ = 0;  // adaptive national mode reopens schemes until this year
+  // Adaptive national mode: the plastic levy it introduced (0: none) and from which year.
+  double adaptive_levy_ = 0;
+  int adaptive_levy_year_ = 0;
+  // The national plastic levy in force in `year` (EUR/t of virgin polymer; 0: none):
+  // the configured one, or the one the adaptive rule introduced.
+  double plastic_levy_rate(int year) const;
   double budget_multiplier_ = 1;
   double belief_multiplier_ = 1;
   int adaptive_triggers_ = 0;
