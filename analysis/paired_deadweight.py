@@ -8,6 +8,7 @@ within 12 months (the definition of tests/behaviour and `ketensim report`) and,
 in brackets, within the same month; the strategies adopted at the end; and the
 no-subsidy run's adoptions by year.
 
+  source .ci/env.sh   # as root: lets Open MPI run
   /usr/bin/python3 analysis/paired_deadweight.py --binary build/release/bin/ketensim \\
       --ranks 2 --seeds 1,2,3 --end 2030-12 --households 20000 \\
       configs/npce2025.yaml configs/s1_subsidies_continued.yaml [--set key=value ...]

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "agents/chain_table.hpp"
 #include "agents/government.hpp"
 #include "model/world/regions.hpp"
 
@@ -1057,44 +1058,22 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
 }
 
 void Simulation::form_chain_projects(int group) {
-  // Coalitions of 3-6 members in at least 3 distinct roles whose best intention
-  // exceeds the coalition threshold apply jointly (Circulaire Ketenprojecten).
+  // Coalitions of 3-6 members in at least 3 distinct roles whose intention for the
+  // same strategy exceeds the coalition threshold apply jointly (Circulaire Ketenprojecten).
   const int scheme = open_scheme(group, -1, true);
   if (scheme < 0) return;
   const auto& sp = params_.schemes[idx(scheme)];
-  auto candidates = table_members_[idx(group)];
-  std::erase_if(candidates, [&](const MemberIntent& m) {
-    return m.strategy == 0xFF || m.intention < params_.coalition_threshold;
-  });
-  std::sort(candidates.begin(), candidates.end(), [](const MemberIntent& a, const MemberIntent& b) {
-    return a.intention != b.intention ? a.intention > b.intention : a.id < b.id;
-  });
-  // Candidates per role, best first; each coalition takes the best member of every
-  // role that still has candidates (at least 3 roles), then fills up to 6 by intention.
-  std::array<std::vector<MemberIntent>, agents::kRoles> by_role;
-  for (const auto& m : candidates) by_role[m.role].push_back(m);
-  std::array<std::size_t, agents::kRoles> next{};
+  const auto& members = table_members_[idx(group)];
+  std::vector<agents::ProjectCandidate> candidates;
+  candidates.reserve(members.size());
+  for (const auto& m : members) candidates.push_back({m.id, m.intention, m.role, m.strategy});
   RandomStream rs(params_.seed, ids_.chain_table(group), current_tick_, agents::purpose::kArrival);
-  while (true) {
-    std::vector<MemberIntent> current;
-    for (std::size_t r = 0; r < by_role.size(); ++r)
-      if (next[r] < by_role[r].size()) current.push_back(by_role[r][next[r]++]);
-    if (current.size() < 3) break;
-    while (current.size() < 6) {
-      std::size_t best_role = by_role.size();
-      for (std::size_t r = 0; r < by_role.size(); ++r) {
-        if (next[r] >= by_role[r].size()) continue;
-        if (best_role == by_role.size() ||
-            by_role[r][next[r]].intention > by_role[best_role][next[best_role]].intention)
-          best_role = r;
-      }
-      if (best_role == by_role.size()) break;
-      current.push_back(by_role[best_role][next[best_role]++]);
-    }
+  for (const auto& coalition : agents::form_coalitions(candidates, params_.coalition_threshold)) {
     Coalition co;
     co.table = ids_.chain_table(group);
     double requested = 0;
-    for (const auto& m : current) {
+    for (const std::size_t i : coalition) {
+      const auto& m = members[i];
       const double capex =
           params_.strategies[m.strategy].capex * (m.large ? params_.large_capex_factor : 1.0);
       const double grant = std::min(
@@ -1105,7 +1084,7 @@ void Simulation::form_chain_projects(int group) {
     const auto seq = static_cast<std::uint32_t>(coalitions_.size());
     applications_.post({ids_.government, co.table, seq, rs.next_u32(),
                         static_cast<std::uint8_t>(scheme), 0xFF, requested,
-                        static_cast<double>(current.size())});
+                        static_cast<double>(coalition.size())});
     ++local_[idx(group)][kSubsidyApplications];
     ++local_[idx(group)][kChainProjects];
     coalitions_.push_back(std::move(co));
