@@ -1450,6 +1450,11 @@ void Simulation::update_purchase_views() {
       view.any_available = view.any_available || view.available[idx(k)];
     }
     // End of life: repair, resell, separate collection (per municipality, below), residual.
+    const double units = gp.units_per_purchase * params_.household_weight;
+    const double kg = units * gp.unit_mass_kg;
+    view.units_milli = milli(units);
+    view.mass_grams = grams(kg);
+    view.waste_tax_milli = milli(kg / 1000.0 * waste_tax_eur_t_);
     view.eol_cost = {params_.repair_cost_share * gp.price_eur,
                      params_.resell_cost_share * gp.price_eur, 0.0,
                      residual_charge_eur_t_ * gp.units_per_purchase * gp.unit_mass_kg / 1000.0};
@@ -1468,7 +1473,6 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
   const AgentId id = first_household_ + local;
   RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g));
   const double units = gp.units_per_purchase * params_.household_weight;
-  const double kg = units * gp.unit_mass_kg;
 
   // End of life of the product: repair, resell/donate, separate collection or residual waste.
   agents::ChoiceSituation eol;
@@ -1484,21 +1488,21 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       static_cast<agents::EolOption>(agents::choose(params_.end_of_life, h.eol_attitude, eol, rs));
   const auto eol_choice = static_cast<std::uint8_t>(e);
   std::uint8_t purchase_choice = h.last_choice[idx(g)];
+  const auto& view = purchase_views_[idx(g)];
   if (e == agents::EolOption::kRepair) {
     // Repaired: no waste and no purchase; the product lives on.
-    row[kRepairs] += milli(units);
+    row[kRepairs] += view.units_milli;
     schedule(local, g, t + static_cast<Tick>(repair_lifetimes_[idx(g)].months(rs.uniform())));
   } else {
-    row[kEndOfLife] += grams(kg);
-    if (e == agents::EolOption::kResell) row[kReused] += grams(kg);
-    if (e == agents::EolOption::kCollect) row[kCollected] += grams(kg);
+    row[kEndOfLife] += view.mass_grams;
+    if (e == agents::EolOption::kResell) row[kReused] += view.mass_grams;
+    if (e == agents::EolOption::kCollect) row[kCollected] += view.mass_grams;
     if (e == agents::EolOption::kResidual) {
-      row[kResidual] += grams(kg);
-      row[kWasteTax] += milli(kg / 1000.0 * waste_tax_eur_t_);
+      row[kResidual] += view.mass_grams;
+      row[kWasteTax] += view.waste_tax_milli;
     }
     // Purchase of the replacement; the options' costs are the same for every
     // household of the group this month (update_purchase_views).
-    const auto& view = purchase_views_[idx(g)];
     agents::ChoiceSituation s;
     s.social_share = purchase_share;
     s.cost = view.cost;
@@ -1521,7 +1525,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
         order_keys_.push_back(key);
         order_prices_[key] = price;
       }
-      row[idx(kPurchasesLinear + static_cast<int>(choice))] += milli(units);
+      row[idx(kPurchasesLinear + static_cast<int>(choice))] += view.units_milli;
       // The shop: drawn by capacity over all shops; a shop that does not stock the
       // option means the household buys it directly from the supplier.
       const auto& shop = retail_menus_[idx(g)][static_cast<std::size_t>(choice)];

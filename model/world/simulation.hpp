@@ -201,6 +201,11 @@ class Simulation {
     double shops = 0;  // alive retail capacity of the group
     // End-of-life costs; the collection effort is per municipality (collection_effort_).
     std::array<double, agents::kOptions> eol_cost{};
+    // One event's amounts, rounded as the indicators book them (the same for every
+    // household of the group this month): units (milli), mass (grams), waste tax (milli-EUR).
+    std::int64_t units_milli = 0;
+    std::int64_t mass_grams = 0;
+    std::int64_t waste_tax_milli = 0;
   };
 
   // Phases.
