@@ -45,6 +45,7 @@ struct RowContext {
   const ProView* pro = nullptr;
   bool pro_any = false;
   std::int64_t pro_income = 0, pro_cost = 0, pro_collected = 0, pro_balance = 0;
+  double rc_min = 0;  // recycled-content minimum in force (0: none; national row: unused)
 };
 
 std::string fixed6(double v) {
@@ -154,6 +155,10 @@ void append_row(std::string& out, const std::string& month, const std::string& g
       x.pro_any ? milli(x.pro_cost) : "",
       x.pro_any ? tonnes(x.pro_collected) : "",
       x.pro_any ? milli(x.pro_balance) : "",
+      // Pattern P6: the recycled-content minimum in force and the share of producers at it.
+      !national && x.rc_min > 0 ? fixed6(x.rc_min) : "",
+      ratio(r[kRcAtMinProducers], r[kRcMinProducers]),
+      ratio(r[kRcAtMinMaterial], r[kRcMinMaterial]),
   };
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out += ',';
@@ -182,7 +187,8 @@ std::string timeseries_header() {
          "imported_recyclate_t,retail_margin_eur,collection_fees_eur,regional_procurement_eur,"
          "regional_circular_awards_eur,provincial_cofunding_eur,provincial_cofunding_paid_eur,"
          "pro_fee_eur_per_kg,pro_income_eur,pro_collection_cost_eur,pro_collected_t,"
-         "pro_balance_eur";
+         "pro_balance_eur,rc_min_in_force,producers_at_rc_min_share,"
+         "material_at_rc_min_share";
 }
 
 std::string timeseries_rows(const std::string& month, const std::vector<std::string>& group_ids,
@@ -202,6 +208,7 @@ std::string timeseries_rows(const std::string& month, const std::vector<std::str
     x.crm_material = row[kMaterialUse];
     x.target_kind = ref.target_kind;
     x.target = g < m.targets.size() ? m.targets[g] : 0.0;
+    x.rc_min = g < m.rc_min.size() ? m.rc_min[g] : 0.0;
     if (g < m.pro.size() && m.pro[g].in_force) {
       x.pro = &m.pro[g];
       x.pro_any = true;

@@ -1600,6 +1600,16 @@ void Simulation::operate_company(Company& c) {
   const double imported_recyclate =
       secondary_linear * linear.imported + secondary_circular * circular.imported;
   const double primary = kg - secondary;
+  // Pattern P6: is the producer's recycled content at the minimum in force?
+  // Per producer (all its output) and per product line (material-weighted).
+  if (const double rc_min = enforced_min_rc(c.group); rc_min > 0 && kg > 0) {
+    const auto at_min = [&](double rc) { return std::abs(rc - rc_min) <= kRcMinBand; };
+    ++row[kRcMinProducers];
+    if (at_min(secondary / kg)) ++row[kRcAtMinProducers];
+    row[kRcMinMaterial] += grams(kg);
+    row[kRcAtMinMaterial] += (at_min(linear.rc) ? grams(kg - kg_circular) : 0) +
+                             (at_min(circular.rc) ? grams(kg_circular) : 0);
+  }
   row[kMaterialUse] += grams(kg);
   row[kSecondaryUse] += grams(secondary);
   row[kPrimaryUse] += grams(primary);
@@ -1934,8 +1944,11 @@ void Simulation::phase_accounting(Tick t) {
   gather_events();
   indicators_.prices = prices_;
   indicators_.targets.resize(groups);
-  for (std::size_t g = 0; g < groups; ++g)
+  indicators_.rc_min.resize(groups);
+  for (std::size_t g = 0; g < groups; ++g) {
     indicators_.targets[g] = params_.groups[g].target_for(current_year_);
+    indicators_.rc_min[g] = enforced_min_rc(static_cast<int>(g));
+  }
   indicators_.adaptive_triggers = adaptive_triggers_;
   indicators_.subsidy_committed_cumulative = committed_cumulative_;
   indicators_.budget_cumulative = budget_cumulative_;
