@@ -45,6 +45,7 @@ struct RowContext {
   const ProView* pro = nullptr;
   bool pro_any = false;
   std::int64_t pro_income = 0, pro_cost = 0, pro_collected = 0, pro_balance = 0;
+  std::int64_t pro_sorting = 0, pro_admin = 0;
   double rc_min = 0;  // recycled-content minimum in force (0: none; national row: unused)
 };
 
@@ -159,6 +160,9 @@ void append_row(std::string& out, const std::string& month, const std::string& g
       !national && x.rc_min > 0 ? fixed6(x.rc_min) : "",
       ratio(r[kRcAtMinProducers], r[kRcMinProducers]),
       ratio(r[kRcAtMinMaterial], r[kRcMinMaterial]),
+      // PRO: sorting and administration cost this month.
+      x.pro_any ? milli(x.pro_sorting) : "",
+      x.pro_any ? milli(x.pro_admin) : "",
   };
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out += ',';
@@ -188,7 +192,7 @@ std::string timeseries_header() {
          "regional_circular_awards_eur,provincial_cofunding_eur,provincial_cofunding_paid_eur,"
          "pro_fee_eur_per_kg,pro_income_eur,pro_collection_cost_eur,pro_collected_t,"
          "pro_balance_eur,rc_min_in_force,producers_at_rc_min_share,"
-         "material_at_rc_min_share";
+         "material_at_rc_min_share,pro_sorting_cost_eur,pro_admin_cost_eur";
 }
 
 std::string timeseries_rows(const std::string& month, const std::vector<std::string>& group_ids,
@@ -216,11 +220,15 @@ std::string timeseries_rows(const std::string& month, const std::vector<std::str
       x.pro_cost = row[kCollectionFees];
       x.pro_collected = row[kCollected];
       x.pro_balance = m.pro[g].balance_milli;
+      x.pro_sorting = m.pro[g].sorting_cost_milli;
+      x.pro_admin = m.pro[g].admin_cost_milli;
       national.pro_any = true;
       national.pro_income += x.pro_income;
       national.pro_cost += x.pro_cost;
       national.pro_collected += x.pro_collected;
       national.pro_balance += x.pro_balance;
+      national.pro_sorting += x.pro_sorting;
+      national.pro_admin += x.pro_admin;
     }
     append_row(out, month, group_ids[g], row, x);
     for (int k = 0; k < kMetricCount; ++k)

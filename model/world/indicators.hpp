@@ -110,6 +110,8 @@ struct ProView {
   bool in_force = false;  // EPR in force this month
   double fee_eur_per_kg = 0;
   std::int64_t balance_milli = 0;
+  std::int64_t sorting_cost_milli = 0;  // this month
+  std::int64_t admin_cost_milli = 0;    // this month
 };
 
 struct MonthIndicators {

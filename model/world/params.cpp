@@ -80,6 +80,8 @@ void resolve_groups(const config::Scenario& sc, Params& p) {
     g.epr_discount = pg.epr().eco_discount();
     g.epr_malus = pg.epr().malus();
     g.epr_start_year = pg.epr().start_year();
+    g.pro_sorting_eur_per_t = pg.epr().sorting_cost_eur_per_t();
+    g.pro_admin_eur_per_t = pg.epr().admin_cost_eur_per_t();
     g.bio_share = pg.bio_based_share();
     g.use_vs_2016 = pg.use_vs_2016();
     g.public_share = pg.public_demand_share();

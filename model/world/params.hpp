@@ -36,6 +36,9 @@ struct GroupParams {
   bool epr = false;
   double epr_fee_per_kg = 0, epr_discount = 0.4, epr_malus = 0;
   int epr_start_year = 2023;
+  // The PRO's costs besides collection fees: per tonne collected, per tonne placed on the
+  // market.
+  double pro_sorting_eur_per_t = 0, pro_admin_eur_per_t = 0;
   double bio_share = 0;
   double use_vs_2016 = 0.98;
   double public_share = 0.05;
