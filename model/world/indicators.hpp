@@ -84,6 +84,10 @@ enum Metric : int {
   kRcAtMinProducers,
   kRcMinMaterial,
   kRcAtMinMaterial,
+  // Resale supply (households.resale_supplies_second_hand): milli-units resold or donated,
+  // and milli-units of second-hand purchases households wanted (before availability).
+  kResoldUnits,
+  kSecondHandWanted,
   kMetricCount
 };
 
@@ -125,6 +129,10 @@ struct MonthIndicators {
   int adaptive_triggers = 0;
   std::vector<ProView> pro;    // per group (empty: no PRO columns filled)
   std::vector<double> rc_min;  // per group: recycled-content minimum in force (0: none)
+  // Resale supply on: per group, the second-hand stock (milli-units) at the end of the
+  // month and the availability for the next month (empty: off).
+  std::vector<std::int64_t> second_hand_stock;
+  std::vector<double> second_hand_availability;
 
   std::span<std::int64_t> flat() {
     return {groups.empty() ? nullptr : groups.front().data(), groups.size() * kMetricCount};

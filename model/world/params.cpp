@@ -222,6 +222,8 @@ Params resolve(const config::Scenario& sc) {
   p.attitude_mean = h.attitude_mean();
   p.attitude_sd = h.attitude_sd();
   p.initial_second_hand = h.initial_second_hand_share();
+  p.resale_supply = h.resale_supplies_second_hand();
+  p.second_hand_stock_months = h.second_hand_stock_months();
   p.initial_service = h.initial_service_share();
   const config::Tpb eol = h.has_end_of_life() ? h.end_of_life() : default_eol_weights();
   p.end_of_life = {eol.w_attitude(), eol.w_social(), eol.w_pbc(), h.logit_temperature(), 0.0, 0,

@@ -113,6 +113,9 @@ struct Params {
   agents::PurchaseRule purchase;
   double attitude_mean = 0.2, attitude_sd = 0.2;
   double initial_second_hand = 0.1, initial_service = 0.01;
+  // Resold products supply the second-hand offer (stock per group; off: unlimited).
+  bool resale_supply = false;
+  double second_hand_stock_months = 1;
   agents::ChoiceRule end_of_life;
   double eol_attitude_mean = 0.544, eol_attitude_sd = 0.1;
   double repair_cost_share = 0.3, resell_cost_share = 0.1, collection_effort = 15;
