@@ -1,6 +1,7 @@
 #include "agents/pro.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace ketensim::agents {
 
@@ -20,6 +21,15 @@ double next_base_fee(const ProFeeRule& rule, double fee_eur_per_kg, double incom
   const double limited =
       std::clamp(target, fee_eur_per_kg * std::max(0.0, 1.0 - step), fee_eur_per_kg * (1.0 + step));
   return bounded(limited);
+}
+
+ProMonthCost pro_month_cost(const ProCostRates& rates, std::int64_t collected_g,
+                            std::int64_t placed_on_market_g) {
+  const auto milli = [](std::int64_t grams, double eur_per_t) {
+    return std::llround(static_cast<double>(grams) * eur_per_t / 1000.0);
+  };
+  return {milli(collected_g, rates.sorting_eur_per_t),
+          milli(placed_on_market_g, rates.admin_eur_per_t)};
 }
 
 }  // namespace ketensim::agents

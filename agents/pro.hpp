@@ -23,13 +23,29 @@ struct ProFeeTable {
 // the group's monthly totals, so identical on every rank.
 struct Pro {
   ProFeeTable fee;
-  // Since the last fee review: fee income, collection fees paid, months with EPR in force.
+  // Since the last fee review: fee income, costs (collection fees, sorting, administration),
+  // months with EPR in force.
   std::int64_t year_income_milli = 0;
   std::int64_t year_cost_milli = 0;
   std::int32_t year_months = 0;
-  // Reserve: income less collection cost since time.start.
+  // Reserve: income less costs since time.start.
   std::int64_t balance_milli = 0;
 };
+
+// A PRO's cost rates besides the collection fees it pays collectors.
+struct ProCostRates {
+  double sorting_eur_per_t = 0;  // per tonne separately collected
+  double admin_eur_per_t = 0;    // per tonne placed on the market
+};
+
+// A month's sorting and administration cost in milli-euro, each rounded to the nearest
+// milli-euro: grams x EUR/t / 1000 (1 t = 10^6 g, 1 EUR = 1000 milli-euro).
+struct ProMonthCost {
+  std::int64_t sorting_milli = 0;
+  std::int64_t admin_milli = 0;
+};
+ProMonthCost pro_month_cost(const ProCostRates& rates, std::int64_t collected_g,
+                            std::int64_t placed_on_market_g);
 
 // Bounds of the cost-recovery rule.
 struct ProFeeRule {
@@ -40,7 +56,8 @@ struct ProFeeRule {
 };
 
 // Next year's base fee: the fee at which last year's modulated fee base (income /
-// fee) pays last year's collection cost less reserve_share x balance, both
+// fee) pays last year's costs (collection, sorting, administration) less
+// reserve_share x balance, both
 // annualised from `months`; then within +-max_yearly_change of `fee` and within
 // [fee_min, fee_max]. Without income or months (nothing to learn from) the fee
 // stays (within the bounds).

@@ -29,6 +29,8 @@
 //     from the government's owner; after the scheme budgets)      section "global"
 //   pros_ (per group: the PRO's base fee, its fee year's income, cost and
 //     months, its reserve; discount and malus from the config)   section "global"
+//   second_hand_stock_milli_, second_hand_availability_ (resale supply: per
+//     group, stock and next month's availability; saved also when off) section "global"
 //   committed_cumulative_, budget_cumulative_,
 //   current_year_, current_month_                                 section "global"
 // Metadata "world.warmup_months": the warm-up of the run (ticks count from its start);
@@ -90,8 +92,9 @@ static_assert(sizeof(Company) == 120,
 
 constexpr std::size_t kHouseholdChunk = 32768;
 constexpr std::size_t kCompanyChunk = 4096;
-constexpr std::uint32_t kGlobalVersion =
-    6;  // 4: provinces' co-funding budgets; 5: PROs; 6: adaptive levy
+constexpr std::uint32_t kGlobalVersion = 7;  // 4: provinces' co-funding budgets; 5: PROs;
+                                             // 6: second-hand stock and availability;
+                                             // 7: adaptive levy
 constexpr auto kArchiveFlags = boost::archive::no_header;
 
 // One function per record type serves both directions (Boost's `&`).
@@ -297,6 +300,10 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
       }
       auto pros = pros_;
       vector_field(ar, pros, groups);
+      auto stock = second_hand_stock_milli_;
+      auto availability = second_hand_availability_;
+      vector_field(ar, stock, groups);
+      vector_field(ar, availability, groups);
     }
     out.add_chunk("global", 0, 1, os.str());
   }
@@ -327,6 +334,8 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   std::int64_t committed = 0, budget = 0;
   auto eol = eol_counts_;
   auto pros = pros_;  // discount and malus from the config (setup)
+  auto stock = second_hand_stock_milli_;
+  auto availability = second_hand_availability_;
   std::uint32_t loans = 0;
   int reopen = 0, triggers = 0, levy_year = 0;
   double budget_mult = 1, belief_mult = 1, secondary = 0, levy = 0;
@@ -427,6 +436,8 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(member_count) * kMemberBytes);
     for (auto& byte : bytes) ar& byte;
     vector_field(ar, pros, groups);
+    vector_field(ar, stock, groups);
+    vector_field(ar, availability, groups);
     for (std::size_t k = 0; k < bytes.size(); k += kMemberBytes) {
       const std::uint8_t* p = bytes.data() + k;
       const auto g = take<std::uint32_t>(p);
@@ -474,6 +485,8 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   adaptive_levy_ = levy;
   adaptive_levy_year_ = levy_year;
   pros_ = std::move(pros);
+  second_hand_stock_milli_ = std::move(stock);
+  second_hand_availability_ = std::move(availability);
   for (const int g : owned_tables_)
     table_members_[static_cast<std::size_t>(g)] = std::move(members[static_cast<std::size_t>(g)]);
 

@@ -45,6 +45,12 @@ struct RowContext {
   const ProView* pro = nullptr;
   bool pro_any = false;
   std::int64_t pro_income = 0, pro_cost = 0, pro_collected = 0, pro_balance = 0;
+  std::int64_t pro_sorting = 0, pro_admin = 0;
+  double rc_min = 0;  // recycled-content minimum in force (0: none; national row: unused)
+  // Resale supply on: second-hand stock (milli-units; national: sum) and availability.
+  bool second_hand = false;
+  std::int64_t second_hand_stock = 0;
+  double second_hand_availability = 0;
 };
 
 std::string fixed6(double v) {
@@ -154,6 +160,18 @@ void append_row(std::string& out, const std::string& month, const std::string& g
       x.pro_any ? milli(x.pro_cost) : "",
       x.pro_any ? tonnes(x.pro_collected) : "",
       x.pro_any ? milli(x.pro_balance) : "",
+      // Pattern P6: the recycled-content minimum in force and the share of producers at it.
+      !national && x.rc_min > 0 ? fixed6(x.rc_min) : "",
+      ratio(r[kRcAtMinProducers], r[kRcMinProducers]),
+      ratio(r[kRcAtMinMaterial], r[kRcMinMaterial]),
+      // PRO: sorting and administration cost this month.
+      x.pro_any ? milli(x.pro_sorting) : "",
+      x.pro_any ? milli(x.pro_admin) : "",
+      // Resale supply: units resold, second-hand wanted, the stock and next month's availability.
+      milli(r[kResoldUnits]),
+      milli(r[kSecondHandWanted]),
+      x.second_hand ? milli(x.second_hand_stock) : "",
+      !national && x.second_hand ? fixed6(x.second_hand_availability) : "",
   };
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out += ',';
@@ -182,7 +200,9 @@ std::string timeseries_header() {
          "imported_recyclate_t,retail_margin_eur,collection_fees_eur,regional_procurement_eur,"
          "regional_circular_awards_eur,provincial_cofunding_eur,provincial_cofunding_paid_eur,"
          "pro_fee_eur_per_kg,pro_income_eur,pro_collection_cost_eur,pro_collected_t,"
-         "pro_balance_eur";
+         "pro_balance_eur,rc_min_in_force,producers_at_rc_min_share,"
+         "material_at_rc_min_share,pro_sorting_cost_eur,pro_admin_cost_eur,resold_units,"
+         "second_hand_wanted_units,second_hand_stock_units,second_hand_availability";
 }
 
 std::string timeseries_rows(const std::string& month, const std::vector<std::string>& group_ids,
@@ -202,6 +222,13 @@ std::string timeseries_rows(const std::string& month, const std::vector<std::str
     x.crm_material = row[kMaterialUse];
     x.target_kind = ref.target_kind;
     x.target = g < m.targets.size() ? m.targets[g] : 0.0;
+    x.rc_min = g < m.rc_min.size() ? m.rc_min[g] : 0.0;
+    if (g < m.second_hand_stock.size()) {
+      x.second_hand = national.second_hand = true;
+      x.second_hand_stock = m.second_hand_stock[g];
+      x.second_hand_availability = m.second_hand_availability[g];
+      national.second_hand_stock += x.second_hand_stock;
+    }
     if (g < m.pro.size() && m.pro[g].in_force) {
       x.pro = &m.pro[g];
       x.pro_any = true;
@@ -209,11 +236,15 @@ std::string timeseries_rows(const std::string& month, const std::vector<std::str
       x.pro_cost = row[kCollectionFees];
       x.pro_collected = row[kCollected];
       x.pro_balance = m.pro[g].balance_milli;
+      x.pro_sorting = m.pro[g].sorting_cost_milli;
+      x.pro_admin = m.pro[g].admin_cost_milli;
       national.pro_any = true;
       national.pro_income += x.pro_income;
       national.pro_cost += x.pro_cost;
       national.pro_collected += x.pro_collected;
       national.pro_balance += x.pro_balance;
+      national.pro_sorting += x.pro_sorting;
+      national.pro_admin += x.pro_admin;
     }
     append_row(out, month, group_ids[g], row, x);
     for (int k = 0; k < kMetricCount; ++k)

@@ -75,8 +75,25 @@ enum Metric : int {
   kRegionalCircularAwards,  // milli-euro of those awarded to circular offers
   kCofundingCommitted,      // milli-euro provincial co-funding granted with national grants
   kCofundingPaid,           // milli-euro provincial co-funding paid to adopting firms
+  // Recycled content at the legal minimum (pattern P6): alive producers with output this
+  // month in a group with a recycled-content minimum in force, and those of them whose
+  // recycled content (secondary / material, both lines) is within kRcMinBand of it;
+  // their material (grams), and the grams in product lines (conventional, circular)
+  // whose recycled content is within kRcMinBand of it.
+  kRcMinProducers,
+  kRcAtMinProducers,
+  kRcMinMaterial,
+  kRcAtMinMaterial,
+  // Resale supply (households.resale_supplies_second_hand): milli-units resold or donated,
+  // and milli-units of second-hand purchases households wanted (before availability).
+  kResoldUnits,
+  kSecondHandWanted,
   kMetricCount
 };
+
+// Half-width of the band around the recycled-content minimum in force within which a
+// producer counts as "at the minimum" (0.5 percentage points).
+inline constexpr double kRcMinBand = 0.005;
 
 // Constants per group that rendering needs (identical on every rank).
 struct GroupRefs {
@@ -97,6 +114,8 @@ struct ProView {
   bool in_force = false;  // EPR in force this month
   double fee_eur_per_kg = 0;
   std::int64_t balance_milli = 0;
+  std::int64_t sorting_cost_milli = 0;  // this month
+  std::int64_t admin_cost_milli = 0;    // this month
 };
 
 struct MonthIndicators {
@@ -108,7 +127,12 @@ struct MonthIndicators {
   std::vector<GroupRefs> refs;
   std::vector<double> targets;  // product-group target value this year (0: none)
   int adaptive_triggers = 0;
-  std::vector<ProView> pro;  // per group (empty: no PRO columns filled)
+  std::vector<ProView> pro;    // per group (empty: no PRO columns filled)
+  std::vector<double> rc_min;  // per group: recycled-content minimum in force (0: none)
+  // Resale supply on: per group, the second-hand stock (milli-units) at the end of the
+  // month and the availability for the next month (empty: off).
+  std::vector<std::int64_t> second_hand_stock;
+  std::vector<double> second_hand_availability;
 
   std::span<std::int64_t> flat() {
     return {groups.empty() ? nullptr : groups.front().data(), groups.size() * kMetricCount};

@@ -87,6 +87,8 @@ void resolve_groups(const config::Scenario& sc, Params& p) {
     g.epr_discount = pg.epr().eco_discount();
     g.epr_malus = pg.epr().malus();
     g.epr_start_year = pg.epr().start_year();
+    g.pro_sorting_eur_per_t = pg.epr().sorting_cost_eur_per_t();
+    g.pro_admin_eur_per_t = pg.epr().admin_cost_eur_per_t();
     g.bio_share = pg.bio_based_share();
     g.use_vs_2016 = pg.use_vs_2016();
     g.public_share = pg.public_demand_share();
@@ -230,6 +232,8 @@ Params resolve(const config::Scenario& sc) {
   p.attitude_mean = h.attitude_mean();
   p.attitude_sd = h.attitude_sd();
   p.initial_second_hand = h.initial_second_hand_share();
+  p.resale_supply = h.resale_supplies_second_hand();
+  p.second_hand_stock_months = h.second_hand_stock_months();
   p.initial_service = h.initial_service_share();
   const config::Tpb eol = h.has_end_of_life() ? h.end_of_life() : default_eol_weights();
   p.end_of_life = {eol.w_attitude(), eol.w_social(), eol.w_pbc(), h.logit_temperature(), 0.0, 0,

@@ -36,6 +36,9 @@ struct GroupParams {
   bool epr = false;
   double epr_fee_per_kg = 0, epr_discount = 0.4, epr_malus = 0;
   int epr_start_year = 2023;
+  // The PRO's costs besides collection fees: per tonne collected, per tonne placed on the
+  // market.
+  double pro_sorting_eur_per_t = 0, pro_admin_eur_per_t = 0;
   double bio_share = 0;
   double use_vs_2016 = 0.98;
   double public_share = 0.05;
@@ -122,6 +125,9 @@ struct Params {
   agents::PurchaseRule purchase;
   double attitude_mean = 0.2, attitude_sd = 0.2;
   double initial_second_hand = 0.1, initial_service = 0.01;
+  // Resold products supply the second-hand offer (stock per group; off: unlimited).
+  bool resale_supply = false;
+  double second_hand_stock_months = 1;
   agents::ChoiceRule end_of_life;
   double eol_attitude_mean = 0.544, eol_attitude_sd = 0.1;
   double repair_cost_share = 0.3, resell_cost_share = 0.1, collection_effort = 15;

@@ -45,16 +45,23 @@ void Simulation::pro_account(engine::Tick t) {
   indicators_.pro.assign(pros_.size(), {});
   for (std::size_t g = 0; g < pros_.size(); ++g) {
     auto& pro = pros_[g];
+    agents::ProMonthCost extra;
     if (env_[g].epr) {
-      // Under EPR the collectors' collection fee is paid by the PRO.
+      // Under EPR the collectors' collection fee is paid by the PRO; it also pays sorting
+      // per tonne collected and administration per tonne placed on the market.
       const auto& row = indicators_.groups[g];
+      const auto& gp = params_.groups[g];
+      extra = agents::pro_month_cost({gp.pro_sorting_eur_per_t, gp.pro_admin_eur_per_t},
+                                     row[kCollected], row[kMaterialUse]);
+      const std::int64_t cost = row[kCollectionFees] + extra.sorting_milli + extra.admin_milli;
       pro.year_income_milli += row[kEprFees];
-      pro.year_cost_milli += row[kCollectionFees];
+      pro.year_cost_milli += cost;
       ++pro.year_months;
       // The reserve counts from time.start (the warm-up is no history).
-      if (t >= warmup_ticks()) pro.balance_milli += row[kEprFees] - row[kCollectionFees];
+      if (t >= warmup_ticks()) pro.balance_milli += row[kEprFees] - cost;
     }
-    indicators_.pro[g] = {env_[g].epr, pro.fee.base_eur_per_kg, pro.balance_milli};
+    indicators_.pro[g] = {env_[g].epr, pro.fee.base_eur_per_kg, pro.balance_milli,
+                          extra.sorting_milli, extra.admin_milli};
   }
 }
 

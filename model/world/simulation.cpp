@@ -245,6 +245,7 @@ void Simulation::setup() {
   loans_granted_ = 0;
   setup_regions();
   setup_pros();
+  setup_second_hand();
   // Collection density per municipality: a pure function of (seed, municipality).
   density0_.resize(params_.municipalities);
   for (std::uint32_t m = 0; m < params_.municipalities; ++m) {
@@ -1495,7 +1496,10 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
     schedule(local, g, t + static_cast<Tick>(repair_lifetimes_[idx(g)].months(rs.uniform())));
   } else {
     row[kEndOfLife] += view.mass_grams;
-    if (e == agents::EolOption::kResell) row[kReused] += view.mass_grams;
+    if (e == agents::EolOption::kResell) {
+      row[kReused] += view.mass_grams;
+      row[kResoldUnits] += view.units_milli;
+    }
     if (e == agents::EolOption::kCollect) row[kCollected] += view.mass_grams;
     if (e == agents::EolOption::kResidual) {
       row[kResidual] += view.mass_grams;
@@ -1511,43 +1515,97 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
     s.last_choice = h.last_choice[idx(g)];
     s.linear_option = static_cast<std::uint8_t>(Option::kNewLinear);
     if (view.any_available) {
-      const Option choice = agents::choose_purchase(params_.purchase, h.attitude, s, rs);
-      purchase_choice = static_cast<std::uint8_t>(choice);
-      const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
-      const double pick = rs.uniform() * menu.cumulative.back();
-      const auto at = std::min<std::size_t>(
-          guided_upper_bound(menu.cumulative, menu.guide, menu.bins_per_unit, pick),
-          menu.ids.size() - 1);
-      const double price = menu.prices[at];
-      const auto supplier = static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin);
-      const auto key = supplier * kOpt + static_cast<std::uint32_t>(choice);
-      if (order_counts_[key]++ == 0) {
-        order_keys_.push_back(key);
-        order_prices_[key] = price;
+      Option choice = agents::choose_purchase(params_.purchase, h.attitude, s, rs);
+      bool buys = true;
+      if (choice == Option::kSecondHand) {
+        row[kSecondHandWanted] += view.units_milli;
+        // Resale supply: second-hand is found with the month's availability, else the
+        // household chooses again among the other options (none left: no purchase).
+        constexpr auto kSh = static_cast<std::size_t>(Option::kSecondHand);
+        if (params_.resale_supply && rs.uniform() >= second_hand_availability_[idx(g)]) {
+          s.available[kSh] = false;
+          buys = false;
+          for (std::size_t k = 0; k < s.available.size(); ++k) buys = buys || s.available[k];
+          if (buys) choice = agents::choose_purchase(params_.purchase, h.attitude, s, rs);
+        }
       }
-      row[idx(kPurchasesLinear + static_cast<int>(choice))] += view.units_milli;
-      // The shop: drawn by capacity over all shops; a shop that does not stock the
-      // option means the household buys it directly from the supplier.
-      const auto& shop = retail_menus_[idx(g)][static_cast<std::size_t>(choice)];
-      RandomStream shop_rs(params_.seed, id, t, per_group(agents::purpose::kRetailer, g));
-      const double shop_pick = shop_rs.uniform() * shops;
-      if (!shop.cumulative.empty() && shop_pick < shop.cumulative.back()) {
-        const auto sat = std::min<std::size_t>(
-            guided_upper_bound(shop.cumulative, shop.guide, shop.bins_per_unit, shop_pick),
-            shop.ids.size() - 1);
-        const auto shop_key =
-            static_cast<std::uint32_t>(shop.ids[sat] - ids_.companies_begin) * kOpt +
-            static_cast<std::uint32_t>(choice);
-        if (shop_counts_[shop_key]++ == 0) shop_keys_.push_back(shop_key);
-        shop_margin_raw_[shop_key] +=
-            Euro::from_double(units * (price * params_.retail_margin)).raw();
-        row[kRetailMargin] += milli(units * price * params_.retail_margin);
+      if (buys) {
+        purchase_choice = static_cast<std::uint8_t>(choice);
+        const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
+        const double pick = rs.uniform() * menu.cumulative.back();
+        const auto at = std::min<std::size_t>(
+            guided_upper_bound(menu.cumulative, menu.guide, menu.bins_per_unit, pick),
+            menu.ids.size() - 1);
+        const double price = menu.prices[at];
+        const auto supplier = static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin);
+        const auto key = supplier * kOpt + static_cast<std::uint32_t>(choice);
+        if (order_counts_[key]++ == 0) {
+          order_keys_.push_back(key);
+          order_prices_[key] = price;
+        }
+        row[idx(kPurchasesLinear + static_cast<int>(choice))] += view.units_milli;
+        // The shop: drawn by capacity over all shops; a shop that does not stock the
+        // option means the household buys it directly from the supplier.
+        const auto& shop = retail_menus_[idx(g)][static_cast<std::size_t>(choice)];
+        RandomStream shop_rs(params_.seed, id, t, per_group(agents::purpose::kRetailer, g));
+        const double shop_pick = shop_rs.uniform() * shops;
+        if (!shop.cumulative.empty() && shop_pick < shop.cumulative.back()) {
+          const auto sat = std::min<std::size_t>(
+              guided_upper_bound(shop.cumulative, shop.guide, shop.bins_per_unit, shop_pick),
+              shop.ids.size() - 1);
+          const auto shop_key =
+              static_cast<std::uint32_t>(shop.ids[sat] - ids_.companies_begin) * kOpt +
+              static_cast<std::uint32_t>(choice);
+          if (shop_counts_[shop_key]++ == 0) shop_keys_.push_back(shop_key);
+          shop_margin_raw_[shop_key] +=
+              Euro::from_double(units * (price * params_.retail_margin)).raw();
+          row[kRetailMargin] += milli(units * price * params_.retail_margin);
+        }
       }
     }
     schedule(local, g, t + static_cast<Tick>(lifetimes_[idx(g)].months(rs.uniform())));
   }
   if (purchase_choice != h.last_choice[idx(g)] || eol_choice != h.last_eol[idx(g)])
     pending_choices_.push_back({local, static_cast<std::uint8_t>(g), purchase_choice, eol_choice});
+}
+
+void Simulation::setup_second_hand() {
+  // Resale supply: the stock at set-up is `second_hand_stock_months` of the start's
+  // second-hand purchases; everyone finds second-hand in the first month.
+  const std::size_t groups = params_.groups.size();
+  second_hand_stock_milli_.assign(groups, 0);
+  second_hand_availability_.assign(groups, 1.0);
+  if (!params_.resale_supply) return;
+  for (std::size_t g = 0; g < groups; ++g) {
+    const auto& gp = params_.groups[g];
+    const double units_month = params_.household_weight * static_cast<double>(params_.households) *
+                               gp.units_per_purchase / gp.mean_lifetime_months;
+    second_hand_stock_milli_[g] =
+        milli(params_.initial_second_hand * units_month * params_.second_hand_stock_months);
+  }
+}
+
+void Simulation::second_hand_account() {
+  // Resale supply, from the month's exact national totals (identical on every rank): the
+  // stock gains the units resold and loses the second-hand units bought (at least 0);
+  // next month a household finds second-hand with probability stock / this month's
+  // second-hand demand (at most 1).
+  indicators_.second_hand_stock.clear();
+  indicators_.second_hand_availability.clear();
+  if (!params_.resale_supply) return;
+  const std::size_t groups = params_.groups.size();
+  indicators_.second_hand_stock.resize(groups);
+  indicators_.second_hand_availability.resize(groups);
+  for (std::size_t g = 0; g < groups; ++g) {
+    const auto& row = indicators_.groups[g];
+    auto& stock = second_hand_stock_milli_[g];
+    stock = std::max<std::int64_t>(0, stock + row[kResoldUnits] - row[kPurchasesSecondHand]);
+    const std::int64_t wanted = row[kSecondHandWanted];
+    second_hand_availability_[g] =
+        wanted > 0 ? std::min(1.0, static_cast<double>(stock) / static_cast<double>(wanted)) : 1.0;
+    indicators_.second_hand_stock[g] = stock;
+    indicators_.second_hand_availability[g] = second_hand_availability_[g];
+  }
 }
 
 void Simulation::public_procurement() {
@@ -1601,6 +1659,16 @@ void Simulation::operate_company(Company& c) {
   const double imported_recyclate =
       secondary_linear * linear.imported + secondary_circular * circular.imported;
   const double primary = kg - secondary;
+  // Pattern P6: is the producer's recycled content at the minimum in force?
+  // Per producer (all its output) and per product line (material-weighted).
+  if (const double rc_min = enforced_min_rc(c.group); rc_min > 0 && kg > 0) {
+    const auto at_min = [&](double rc) { return std::abs(rc - rc_min) <= kRcMinBand; };
+    ++row[kRcMinProducers];
+    if (at_min(secondary / kg)) ++row[kRcAtMinProducers];
+    row[kRcMinMaterial] += grams(kg);
+    row[kRcAtMinMaterial] += (at_min(linear.rc) ? grams(kg - kg_circular) : 0) +
+                             (at_min(circular.rc) ? grams(kg_circular) : 0);
+  }
   row[kMaterialUse] += grams(kg);
   row[kSecondaryUse] += grams(secondary);
   row[kPrimaryUse] += grams(primary);
@@ -1930,13 +1998,17 @@ void Simulation::phase_accounting(Tick t) {
         material > 0 ? static_cast<double>(good) / static_cast<double>(material) : 0.0;
   }
   loans_local_ = 0;
+  second_hand_account();
   pro_account(t);
   adaptive_review();
   gather_events();
   indicators_.prices = prices_;
   indicators_.targets.resize(groups);
-  for (std::size_t g = 0; g < groups; ++g)
+  indicators_.rc_min.resize(groups);
+  for (std::size_t g = 0; g < groups; ++g) {
     indicators_.targets[g] = params_.groups[g].target_for(current_year_);
+    indicators_.rc_min[g] = enforced_min_rc(static_cast<int>(g));
+  }
   indicators_.adaptive_triggers = adaptive_triggers_;
   indicators_.subsidy_committed_cumulative = committed_cumulative_;
   indicators_.budget_cumulative = budget_cumulative_;

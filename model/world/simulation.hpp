@@ -243,7 +243,9 @@ class Simulation {
   double public_circular_share(int group) const;
   // Producer responsibility organisations, in model/world/pro.cpp.
   void setup_pros();
-  void pro_review(engine::Tick t);   // environment phase: the yearly fee review
+  void pro_review(engine::Tick t);  // environment phase: the yearly fee review
+  void setup_second_hand();
+  void second_hand_account();        // after the monthly reduction: stock and availability
   void pro_account(engine::Tick t);  // after the monthly reduction: income, cost, reserve
   void adopt(agents::Company& c, int strategy, double own_investment, double grant = 0);
   void gather_events();
@@ -362,6 +364,10 @@ class Simulation {
   // One PRO per product group (active while EPR is in force), identical on every
   // rank: fed with the exact monthly totals of the group (model/world/pro.cpp).
   std::vector<agents::Pro> pros_;
+  // Resale supply (params_.resale_supply), identical on every rank: second-hand stock per
+  // group (milli-units) and the probability that a household finds second-hand this month.
+  std::vector<std::int64_t> second_hand_stock_milli_;
+  std::vector<double> second_hand_availability_;
   std::vector<float> density0_;  // collection density per municipality at the start
   // Derived at the start of each consumers phase (never saved).
   std::vector<PurchaseView> purchase_views_;

@@ -76,5 +76,35 @@ TEST(ProFeeTable, Modulation) {
   EXPECT_DOUBLE_EQ(t.modulation(false), 1.1);
 }
 
+TEST(ProMonthCost, PerTonneCollectedAndPlacedOnTheMarket) {
+  // 2.5 t collected at 250 EUR/t = 625 EUR; 40 t placed on the market at 10 EUR/t = 400 EUR.
+  const auto c = pro_month_cost({250.0, 10.0}, 2'500'000, 40'000'000);
+  EXPECT_EQ(c.sorting_milli, 625'000);
+  EXPECT_EQ(c.admin_milli, 400'000);
+  // Each rate applies to its own mass only.
+  EXPECT_EQ(pro_month_cost({250.0, 0.0}, 1'000'000, 5'000'000).admin_milli, 0);
+  EXPECT_EQ(pro_month_cost({0.0, 10.0}, 1'000'000, 5'000'000).sorting_milli, 0);
+  EXPECT_EQ(pro_month_cost({0.0, 10.0}, 1'000'000, 5'000'000).admin_milli, 50'000);
+}
+
+TEST(ProMonthCost, RoundsToTheNearestMilliEuro) {
+  // 1 kg at 0.4 EUR/t = 0.0004 EUR = 0.4 milli -> 0; 3 kg at 0.5 EUR/t = 1.5 milli -> 2.
+  EXPECT_EQ(pro_month_cost({0.4, 0.0}, 1'000, 0).sorting_milli, 0);
+  EXPECT_EQ(pro_month_cost({0.5, 0.0}, 3'000, 0).sorting_milli, 2);
+  EXPECT_EQ(pro_month_cost({0.0, 0.5}, 0, 3'000).admin_milli, 2);
+  // A national month of plastic packaging (~8,500 t collected) stays exact.
+  EXPECT_EQ(pro_month_cost({250.0, 0.0}, 8'523'917'123, 0).sorting_milli, 2'130'979'281);
+}
+
+TEST(ProMonthCost, WiderCostBaseRaisesTheCostRecoveryFee) {
+  // Income 1000 EUR at 1 EUR/kg; collection fees 300 EUR leave the fee to fall by the
+  // largest step (0.5); adding 2 t sorted at 250 EUR/t (500 EUR) and 10 t at 10 EUR/t
+  // (100 EUR) gives 900 EUR of cost: 0.9 EUR/kg.
+  const auto extra = pro_month_cost({250.0, 10.0}, 2'000'000, 10'000'000);
+  const double cost = 300.0 + static_cast<double>(extra.sorting_milli + extra.admin_milli) / 1000.0;
+  EXPECT_NEAR(next_base_fee(rule(), 1.0, 1000, 300, 12, 0), 0.5, 1e-12);
+  EXPECT_NEAR(next_base_fee(rule(), 1.0, 1000, cost, 12, 0), 0.9, 1e-12);
+}
+
 }  // namespace
 }  // namespace ketensim::agents

@@ -10,7 +10,11 @@ subsidy_decisions.csv), recomputing budgets from the resolved config:
   - a scheme never over-commits its yearly budget, and once it rejects an
     application for lack of budget it grants nothing that large again that year;
   - first-come-first-served schemes decide in arrival order;
-  - deadweight is measurable from a paired run without subsidies.
+  - deadweight is measurable from a paired run without subsidies;
+  - pattern P6: under S3 (EU late and weak), with plastic producers able to
+    exceed the recycled-content minimum and recyclate dearer than virgin, the
+    plastic packaging put on the market sits at the minimum in force; with
+    recyclate made cheaper than virgin it does not.
 Usage: behaviour_test.py KETENSIM MPIEXEC RANKS CONFIG_DIR WORK_DIR
 """
 import os
@@ -134,5 +138,60 @@ same = sum(1 for k, m in subsidised.items() if k in counterfactual and counterfa
 deadweight = same / len(subsidised) if subsidised else float("nan")
 print(f"deadweight (seed 1): {deadweight:.3f} of {len(subsidised)} subsidised adoptions also happen within 12 months without subsidy")
 check(0.0 <= deadweight <= 1.0, "deadweight is measurable from the paired run")
+
+# Pattern P6: recycled content clusters at the legal minimum (ODD 1, 7.8). Plastic
+# producers start at 50 % recycled content (capability 0.5, 0.65 with substitute), far
+# above the minima in force (SUP 25 %, PPWR 35 %), so sitting at the minimum is a
+# choice, not a capability limit. The counter-check makes recyclate cheaper than
+# virgin (start price, world price, and the market's floor and cap below P_v).
+PG = "plastic_packaging"
+ABOVE = ["--set", f"product_groups.{PG}.initial_recycled_content=0.5"]
+CHEAP = ["--set", f"product_groups.{PG}.recyclate_price_eur_per_t=400",
+         "--set", "markets.recyclate_price_floor=0.2", "--set", "markets.recyclate_price_cap=0.5",
+         "--set", "markets.imported_recyclate_price_factor=0.2"]
+
+
+def p6_rows(path):
+    return [r for r in rows(path) if r["product_group"] == PG]
+
+
+def mean(values):
+    return sum(values) / len(values) if values else float("nan")
+
+
+for seed in SEEDS:
+    weak = p6_rows(run("p6_s3_above", "s3_eu_late_weak.yaml", seed, ABOVE))
+    cheap = p6_rows(run("p6_s3_above_cheap", "s3_eu_late_weak.yaml", seed, ABOVE + CHEAP))
+    in_force = [r for r in weak if r["rc_min_in_force"]]
+    # S3 delays the SUP minimum by two years (2027) and PPWR's 35 % to 2032; before
+    # that the indicator is empty.
+    check(bool(in_force) and in_force[0]["month"] == "2027-01"
+          and all(not r["producers_at_rc_min_share"] and not r["material_at_rc_min_share"]
+                  for r in weak if not r["rc_min_in_force"]),
+          f"P6 seed {seed}: a minimum is in force from {in_force[0]['month'] if in_force else None} "
+          "(S3: 2027-01), the indicators are empty before")
+    minima = sorted({r["rc_min_in_force"] for r in in_force})
+    check(minima == ["0.250000", "0.350000"], f"P6 seed {seed}: minima in force {minima}")
+    at_min = mean([float(r["material_at_rc_min_share"]) for r in in_force])
+    producers = mean([float(r["producers_at_rc_min_share"]) for r in in_force])
+    excess = mean([float(r["secondary_share"]) - float(r["rc_min_in_force"]) for r in in_force])
+    dear = mean([float(r["recyclate_price_eur_t"]) / float(r["virgin_price_eur_t"]) for r in in_force])
+    print(f"P6 seed {seed}: S3, capability above the minimum: material at the minimum {at_min:.3f}, "
+          f"producers at the minimum {producers:.3f}, secondary share - minimum {excess:.4f}, "
+          f"recyclate / virgin price {dear:.2f}")
+    check(at_min >= 0.9, f"P6 seed {seed}: most plastic packaging sits at the minimum in force "
+          f"(material share {at_min:.3f} >= 0.9)")
+    check(excess < 0.05, f"P6 seed {seed}: the group's secondary share is {excess:.4f} above the "
+          "minimum (< 0.05), though producers could add 0.25 or more")
+    c_in_force = [r for r in cheap if r["rc_min_in_force"]]
+    c_at_min = mean([float(r["material_at_rc_min_share"]) for r in c_in_force])
+    c_excess = mean([float(r["secondary_share"]) - float(r["rc_min_in_force"]) for r in c_in_force])
+    c_price = max(float(r["recyclate_price_eur_t"]) / float(r["virgin_price_eur_t"]) for r in cheap)
+    print(f"P6 seed {seed}: recyclate cheaper (price ratio at most {c_price:.2f}): material at the "
+          f"minimum {c_at_min:.3f}, secondary share - minimum {c_excess:.4f}")
+    check(c_price < 1.0, f"P6 seed {seed}: the counter-check keeps recyclate cheaper than virgin")
+    check(c_at_min <= 0.1 and c_excess >= 0.2,
+          f"P6 seed {seed}: with recyclate cheaper than virgin producers go beyond the minimum "
+          f"(material at it {c_at_min:.3f} <= 0.1, secondary share {c_excess:.4f} >= 0.2 above it)")
 
 sys.exit(1 if failures else 0)
