@@ -243,7 +243,7 @@ void DiffusionModel::build_network() {
     return target == u + j && is_local(target);
   };
   std::vector<std::uint64_t> targets(std::max<std::uint32_t>(half, 1));
-  std::vector<EdgeMsg> inbox;
+  engine::LargeVector<EdgeMsg> inbox;
   {
     engine::Exchange<EdgeMsg> edges(comm_, partition_);
     for (std::size_t i = 0; i < local_n; ++i) {
@@ -267,7 +267,12 @@ void DiffusionModel::build_network() {
   row_.reserve(local_n * (2 * half + 4));  // pages are only used when written
   std::vector<std::uint64_t> window(static_cast<std::size_t>(half) * half);
   std::vector<std::uint64_t> row;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> remote;  // (neighbour id, local index)
+  // (neighbour id, local index) of neighbours owned elsewhere: the incoming messages
+  // from other ranks, this rank's rewired edges that leave it, and the ring's ends.
+  engine::LargeVector<std::pair<std::uint32_t, std::uint32_t>> remote;
+  remote.reserve(inbox.size() +
+                 static_cast<std::size_t>(static_cast<double>(local_n) * half * params_.rewiring) +
+                 2 * half + 16);
   std::size_t next = 0;
   for (std::size_t i = 0; i < local_n; ++i) {
     const std::uint64_t u = first_ + i;
@@ -297,12 +302,13 @@ void DiffusionModel::build_network() {
   if (next != inbox.size())
     throw std::logic_error("diffusion: an edge message for household " +
                            std::to_string(inbox[next].receiver) + " was not placed");
-  std::vector<EdgeMsg>().swap(inbox);
+  engine::LargeVector<EdgeMsg>().swap(inbox);
 
   // Remote neighbours become ghost slots, each with the local households it
   // neighbours (CSR, ascending), and start from the same pure initialisation as
   // their owners.
   std::sort(remote.begin(), remote.end());
+  ghost_ids_.reserve(remote.size());
   for (const auto& [v, i] : remote)
     if (ghost_ids_.empty() || ghost_ids_.back() != v) ghost_ids_.push_back(v);
   const std::size_t ghosts = ghost_ids_.size();
