@@ -11,11 +11,10 @@ Usage: adaptive_levy.py KETENSIM MPIEXEC CONFIG_DIR WORK_DIR
 import collections
 import os
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from ketensim_testlib import check, check_same_outputs, finish, nl  # noqa: E402
+from ketensim_testlib import check, check_same_outputs, finish, nl, run_model  # noqa: E402
 
 KETENSIM, MPIEXEC, CONFIGS, WORK = sys.argv[1:5]
 S4 = os.path.join(CONFIGS, "s4_national_instruments.yaml")
@@ -25,11 +24,7 @@ LAG = 2
 
 
 def run(name, *extra, ranks=2):
-    out = os.path.join(WORK, name)
-    subprocess.run([MPIEXEC, "-np", str(ranks), KETENSIM, "run", S4, "-o", out, "--overwrite",
-                    "--no-progress", "--log-level", "warn", *SMALL, *extra],
-                   check=True, stdout=subprocess.DEVNULL)
-    return out
+    return run_model(MPIEXEC, KETENSIM, S4, os.path.join(WORK, name), ranks, [*SMALL, *extra])
 
 
 def levy_by_year(path):

@@ -14,11 +14,10 @@ Usage: beliefs.py KETENSIM MPIEXEC CONFIG WORK_DIR
 """
 import os
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from ketensim_testlib import check, check_same_outputs, finish, nl, rows  # noqa: E402
+from ketensim_testlib import check, check_same_outputs, finish, nl, rows, run_model  # noqa: E402
 
 KETENSIM, MPIEXEC, CONFIG, WORK = sys.argv[1:5]
 SEEDS = [1, 2]
@@ -30,11 +29,8 @@ AT_ONCE = ["--set", "eu.credence_initial=1"]
 
 
 def run(name, seed, extra=(), ranks=1):
-    out = os.path.join(WORK, f"{name}-{seed}-np{ranks}")
-    cmd = [MPIEXEC, "-np", str(ranks), KETENSIM, "run", CONFIG, "-o", out, "--overwrite",
-           "--no-progress", "--log-level", "warn", "--seed", str(seed), *SMALL, *extra]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return out
+    return run_model(MPIEXEC, KETENSIM, CONFIG, os.path.join(WORK, f"{name}-{seed}-np{ranks}"), ranks,
+                     ["--seed", str(seed), *SMALL, *extra])
 
 
 def adopted(path, month):

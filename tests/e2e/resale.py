@@ -13,17 +13,14 @@ ODD 7.3, 7.4), end to end from the outputs alone.
   - on: byte-identical on 1 and 3 ranks.
 Usage: resale.py KETENSIM MPIEXEC CONFIG WORK_DIR
 """
-import collections
-import csv
 import os
 import shutil
-import subprocess
 import sys
 
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from ketensim_testlib import check, check_same_outputs, finish  # noqa: E402
+from ketensim_testlib import by_group, check, check_same_outputs, finish, run_model  # noqa: E402
 
 KETENSIM, MPIEXEC, CONFIG, WORK = sys.argv[1:5]
 SMALL = ["--set", "households.count=3000", "--set", "time.end=2034-12"]
@@ -31,19 +28,8 @@ ON = ["--set", "households.resale_supplies_second_hand=true"]
 
 
 def run(name, extra=(), ranks=1):
-    out = os.path.join(WORK, f"{name}-np{ranks}")
-    cmd = [MPIEXEC, "-np", str(ranks), KETENSIM, "run", CONFIG, "-o", out, "--overwrite",
-           "--no-progress", "--log-level", "warn", *SMALL, *extra]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return out
-
-
-def by_group(path):
-    with open(os.path.join(path, "timeseries.csv"), newline="") as f:
-        out = collections.defaultdict(list)
-        for r in csv.DictReader(f):
-            out[r["product_group"]].append(r)
-    return out
+    return run_model(MPIEXEC, KETENSIM, CONFIG, os.path.join(WORK, f"{name}-np{ranks}"), ranks,
+                     [*SMALL, *extra])
 
 
 def bought(r):

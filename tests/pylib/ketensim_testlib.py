@@ -1,7 +1,9 @@
 """Helpers shared by the Python end-to-end tests: checks that collect
 failures, and readers of a run directory's CSV files. Standard library only."""
+import collections
 import csv
 import os
+import subprocess
 
 failures = []
 
@@ -44,3 +46,20 @@ def finish(what):
         print(f"{len(failures)} check(s) failed")
         sys.exit(1)
     print(f"all {what} checks passed")
+
+
+def run_model(mpiexec, ketensim, config, out, ranks=1, args=()):
+    """`ketensim run CONFIG -o OUT` quietly on RANKS ranks (overwriting OUT); raises
+    CalledProcessError on a non-zero exit. Returns OUT."""
+    cmd = [mpiexec, "-np", str(ranks), ketensim, "run", config, "-o", out, "--overwrite",
+           "--no-progress", "--log-level", "warn", *args]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def by_group(path):
+    """The rows of RUN_DIR/timeseries.csv per product group (NL included), in month order."""
+    out = collections.defaultdict(list)
+    for r in rows(path):
+        out[r["product_group"]].append(r)
+    return out
