@@ -6,7 +6,7 @@
 namespace ketensim::agents {
 
 std::vector<std::vector<std::size_t>> form_coalitions(std::span<const ProjectCandidate> candidates,
-                                                      double threshold) {
+                                                      double threshold, bool same_strategy) {
   std::vector<std::size_t> ranked;
   for (std::size_t i = 0; i < candidates.size(); ++i)
     if (candidates[i].strategy < kStrategies && candidates[i].intention >= threshold)
@@ -17,10 +17,10 @@ std::vector<std::vector<std::size_t>> form_coalitions(std::span<const ProjectCan
     return x.intention != y.intention ? x.intention > y.intention : x.id < y.id;
   });
   std::vector<std::vector<std::size_t>> out;
-  for (int strategy = 0; strategy < kStrategies; ++strategy) {
+  for (int strategy = 0; strategy < (same_strategy ? kStrategies : 1); ++strategy) {
     std::array<std::vector<std::size_t>, kRoles> by_role;
     for (const std::size_t i : ranked)
-      if (candidates[i].strategy == strategy && candidates[i].role < kRoles)
+      if ((!same_strategy || candidates[i].strategy == strategy) && candidates[i].role < kRoles)
         by_role[candidates[i].role].push_back(i);
     std::array<std::size_t, kRoles> next{};
     while (true) {

@@ -25,13 +25,15 @@ struct ProjectCandidate {
 inline constexpr std::size_t kMinProjectRoles = 3;
 inline constexpr std::size_t kMaxProjectMembers = 6;
 
-// Coalitions as lists of indices into `candidates`, strategy by strategy
-// (reduce first). Per strategy, the members whose best strategy it is and whose
-// intention is at least `threshold` are ranked by intention (ties by id) within
-// their role; each coalition takes the best remaining member of every role that
-// has one (stop when fewer than 3 roles are left), then fills up to 6 members
-// with the best remaining of any role. Every firm is in at most one coalition.
+// Coalitions as lists of indices into `candidates`. The members with a best
+// strategy and an intention of at least `threshold` are ranked by intention
+// (ties by id) within their role; each coalition takes the best remaining member
+// of every role that has one (stop when fewer than 3 roles are left), then fills
+// up to 6 members with the best remaining of any role. With `same_strategy`,
+// this is done strategy by strategy (reduce first) among the members whose best
+// strategy it is, so every project is for one strategy; without, members bring
+// their own best strategies. Every firm is in at most one coalition.
 std::vector<std::vector<std::size_t>> form_coalitions(std::span<const ProjectCandidate> candidates,
-                                                      double threshold);
+                                                      double threshold, bool same_strategy);
 
 }  // namespace ketensim::agents

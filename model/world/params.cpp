@@ -308,6 +308,7 @@ Params resolve(const config::Scenario& sc) {
   p.pledge_threshold = sc.chain_tables().pledge_threshold();
   p.information_boost = sc.chain_tables().information_boost();
   p.information_risk_reduction = sc.chain_tables().information_risk_reduction();
+  p.same_strategy_projects = sc.chain_tables().same_strategy_projects();
   const auto& m = sc.markets();
   p.recyclate_speed = m.recyclate_price_speed();
   p.recyclate_floor = m.recyclate_price_floor();

@@ -1069,7 +1069,8 @@ void Simulation::form_chain_projects(int group) {
   candidates.reserve(members.size());
   for (const auto& m : members) candidates.push_back({m.id, m.intention, m.role, m.strategy});
   RandomStream rs(params_.seed, ids_.chain_table(group), current_tick_, agents::purpose::kArrival);
-  for (const auto& coalition : agents::form_coalitions(candidates, params_.coalition_threshold)) {
+  for (const auto& coalition : agents::form_coalitions(candidates, params_.coalition_threshold,
+                                                       params_.same_strategy_projects)) {
     Coalition co;
     co.table = ids_.chain_table(group);
     double requested = 0;

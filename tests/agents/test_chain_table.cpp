@@ -21,7 +21,7 @@ TEST(ChainTableCoalitions, MembersShareOneStrategyAndSpanThreeRoles) {
   const std::vector<ProjectCandidate> c = {member(10, 0.9f, 0, 0), member(11, 0.8f, 1, 0),
                                            member(12, 0.7f, 2, 0), member(13, 0.95f, 0, 1),
                                            member(14, 0.85f, 1, 1)};
-  const auto projects = form_coalitions(c, 0.0);
+  const auto projects = form_coalitions(c, 0.0, true);
   ASSERT_EQ(projects.size(), 1u);
   std::set<AgentId> ids;
   for (const auto i : projects[0]) ids.insert(c[i].id);
@@ -31,8 +31,8 @@ TEST(ChainTableCoalitions, MembersShareOneStrategyAndSpanThreeRoles) {
 TEST(ChainTableCoalitions, ThresholdAndNoStrategyExclude) {
   const std::vector<ProjectCandidate> c = {member(1, 0.9f, 0, 2), member(2, 0.9f, 1, 2),
                                            member(3, 0.2f, 2, 2), member(4, 0.9f, 3, 0xFF)};
-  EXPECT_TRUE(form_coalitions(c, 0.5).empty());  // 3 below the threshold, 4 has no strategy
-  EXPECT_EQ(form_coalitions(c, 0.1).size(), 1u);
+  EXPECT_TRUE(form_coalitions(c, 0.5, true).empty());  // 3 below the threshold, 4 has no strategy
+  EXPECT_EQ(form_coalitions(c, 0.1, true).size(), 1u);
 }
 
 TEST(ChainTableCoalitions, BestOfEachRoleThenFillUpToSixByIntention) {
@@ -45,7 +45,7 @@ TEST(ChainTableCoalitions, BestOfEachRoleThenFillUpToSixByIntention) {
   c.push_back(member(5, 0.10f, 1, 3));
   c.push_back(member(6, 0.20f, 2, 3));
   c.push_back(member(7, 0.60f, 0, 3));
-  const auto projects = form_coalitions(c, -1.0);
+  const auto projects = form_coalitions(c, -1.0, true);
   ASSERT_EQ(projects.size(), 1u);  // the rest of role 0 alone cannot form a second one
   std::vector<AgentId> ids;
   for (const auto i : projects[0]) ids.push_back(c[i].id);
@@ -59,7 +59,7 @@ TEST(ChainTableCoalitions, EveryFirmAtMostOnceAndEveryProjectValid) {
     c.push_back(member(id, static_cast<float>((id * 37) % 101) / 100.0f - 0.3f,
                        static_cast<int>(id % 6),
                        static_cast<int>((id / 6) % 5 == 4 ? 0xFF : (id / 7) % 4)));
-  const auto projects = form_coalitions(c, 0.0);
+  const auto projects = form_coalitions(c, 0.0, true);
   ASSERT_FALSE(projects.empty());
   std::set<std::size_t> seen;
   for (const auto& p : projects) {
@@ -74,6 +74,20 @@ TEST(ChainTableCoalitions, EveryFirmAtMostOnceAndEveryProjectValid) {
     }
     EXPECT_GE(roles.size(), kMinProjectRoles);
   }
+}
+
+TEST(ChainTableCoalitions, WithoutSameStrategyMembersBringTheirOwn) {
+  // The example of the first test: without the rule, reduce and substitute members
+  // together span three roles twice over.
+  const std::vector<ProjectCandidate> c = {member(10, 0.9f, 0, 0), member(11, 0.8f, 1, 0),
+                                           member(12, 0.7f, 2, 0), member(13, 0.95f, 0, 1),
+                                           member(14, 0.85f, 1, 1)};
+  const auto projects = form_coalitions(c, 0.0, false);
+  ASSERT_EQ(projects.size(), 1u);
+  std::vector<AgentId> ids;
+  for (const auto i : projects[0]) ids.push_back(c[i].id);
+  // Best of roles 0, 1, 2 (13, 14, 12), then the best remaining (10, 11).
+  EXPECT_EQ(ids, (std::vector<AgentId>{13, 14, 12, 10, 11}));
 }
 
 }  // namespace
