@@ -780,9 +780,8 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
         tonnes_year * 1000.0 * ((1.0 + sp.material_change) * fee(dfr_after) - fee(dfr_now));
   }
   // dTax: a national levy on virgin polymer saves on the virgin tonnes avoided.
-  // The configured levy counts from the first year, regardless of its start year; an
-  // adaptive levy once it is announced.
-  const double levy_rate = params_.plastic_levy > 0 ? params_.plastic_levy : adaptive_levy_;
+  // The announced levy counts from the first year, regardless of its start year.
+  const double levy_rate = announced_plastic_levy();
   if (gp.plastic_levy && levy_rate > 0) e.tax_change = virgin_saved * levy_rate;
   // Expected EU penalties avoided, weighted by the firm's belief P_reg that a rule is
   // enforced: the rule's enforcement path x the firm's belief b_f x its credence in
@@ -2070,10 +2069,13 @@ std::string Simulation::decision_rows() const {
   return out;
 }
 
+double Simulation::announced_plastic_levy() const {
+  return params_.plastic_levy > 0 ? params_.plastic_levy : adaptive_levy_;
+}
+
 double Simulation::plastic_levy_rate(int year) const {
-  if (params_.plastic_levy > 0)
-    return year >= params_.plastic_levy_start ? params_.plastic_levy : 0.0;
-  return adaptive_levy_ > 0 && year >= adaptive_levy_year_ ? adaptive_levy_ : 0.0;
+  const int start = params_.plastic_levy > 0 ? params_.plastic_levy_start : adaptive_levy_year_;
+  return year >= start ? announced_plastic_levy() : 0.0;
 }
 
 void Simulation::adaptive_review() {

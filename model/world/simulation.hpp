@@ -392,8 +392,9 @@ class Simulation {
   // Adaptive national mode: the plastic levy it introduced (0: none) and from which year.
   double adaptive_levy_ = 0;
   int adaptive_levy_year_ = 0;
-  // The national plastic levy in force in `year` (EUR/t of virgin polymer; 0: none):
-  // the configured one, or the one the adaptive rule introduced.
+  // The national plastic levy announced (EUR/t of virgin polymer; 0: none): the
+  // configured one, or the one the adaptive rule introduced; and the one in force in `year`.
+  double announced_plastic_levy() const;
   double plastic_levy_rate(int year) const;
   double budget_multiplier_ = 1;
   double belief_multiplier_ = 1;

@@ -15,12 +15,16 @@ ProjectCandidate member(AgentId id, float intention, int role, int strategy) {
   return {id, intention, static_cast<std::uint8_t>(role), static_cast<std::uint8_t>(strategy)};
 }
 
+// Reduce members in roles 0, 1, 2 (one each); substitute members in roles 0, 1.
+std::vector<ProjectCandidate> reduce_and_substitute_members() {
+  return {member(10, 0.9f, 0, 0), member(11, 0.8f, 1, 0), member(12, 0.7f, 2, 0),
+          member(13, 0.95f, 0, 1), member(14, 0.85f, 1, 1)};
+}
+
 TEST(ChainTableCoalitions, MembersShareOneStrategyAndSpanThreeRoles) {
   // Reduce: roles 0, 1, 2 (one each) -> one project. Substitute: roles 0, 1 only -> none,
   // although together with the reduce members there would be more roles.
-  const std::vector<ProjectCandidate> c = {member(10, 0.9f, 0, 0), member(11, 0.8f, 1, 0),
-                                           member(12, 0.7f, 2, 0), member(13, 0.95f, 0, 1),
-                                           member(14, 0.85f, 1, 1)};
+  const auto c = reduce_and_substitute_members();
   const auto projects = form_coalitions(c, 0.0, true);
   ASSERT_EQ(projects.size(), 1u);
   std::set<AgentId> ids;
@@ -79,9 +83,7 @@ TEST(ChainTableCoalitions, EveryFirmAtMostOnceAndEveryProjectValid) {
 TEST(ChainTableCoalitions, WithoutSameStrategyMembersBringTheirOwn) {
   // The example of the first test: without the rule, reduce and substitute members
   // together span three roles twice over.
-  const std::vector<ProjectCandidate> c = {member(10, 0.9f, 0, 0), member(11, 0.8f, 1, 0),
-                                           member(12, 0.7f, 2, 0), member(13, 0.95f, 0, 1),
-                                           member(14, 0.85f, 1, 1)};
+  const auto c = reduce_and_substitute_members();
   const auto projects = form_coalitions(c, 0.0, false);
   ASSERT_EQ(projects.size(), 1u);
   std::vector<AgentId> ids;
