@@ -22,7 +22,8 @@
 //     the next month's coalition building; from each table's owner) section "global"
 //   loans_granted_, start_secondary_share_, and the adaptive rule's
 //     reopen_until_year_, budget_multiplier_, belief_multiplier_, adaptive_levy_,
-//     adaptive_levy_year_,
+//     adaptive_levy_year_, adaptive_norm_year_ (the norm's rules in params_ are
+//     announced again from it),
 //     adaptive_triggers_                                          section "global"
 //   scheme_budget_left_eur_ (from the government's owner)         section "global"
 //   province_budget_left_eur_ (provinces' co-funding left this year,
@@ -92,9 +93,9 @@ static_assert(sizeof(Company) == 120,
 
 constexpr std::size_t kHouseholdChunk = 32768;
 constexpr std::size_t kCompanyChunk = 4096;
-constexpr std::uint32_t kGlobalVersion = 7;  // 4: provinces' co-funding budgets; 5: PROs;
+constexpr std::uint32_t kGlobalVersion = 8;  // 4: provinces' co-funding budgets; 5: PROs;
                                              // 6: second-hand stock and availability;
-                                             // 7: adaptive levy
+                                             // 7: adaptive levy; 8: adaptive norm
 constexpr auto kArchiveFlags = boost::archive::no_header;
 
 // One function per record type serves both directions (Boost's `&`).
@@ -290,8 +291,8 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
              secondary = start_secondary_share_;
       ar& loans& reopen& triggers& budget_mult& belief_mult& secondary;
       double levy = adaptive_levy_;
-      int levy_year = adaptive_levy_year_;
-      ar& levy& levy_year;
+      int levy_year = adaptive_levy_year_, norm_year = adaptive_norm_year_;
+      ar& levy& levy_year& norm_year;
       std::uint64_t member_count = members.size() / kMemberBytes;
       ar& member_count;
       for (std::size_t k = 0; k < members.size(); ++k) {
@@ -337,7 +338,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   auto stock = second_hand_stock_milli_;
   auto availability = second_hand_availability_;
   std::uint32_t loans = 0;
-  int reopen = 0, triggers = 0, levy_year = 0;
+  int reopen = 0, triggers = 0, levy_year = 0, norm_year = 0;
   double budget_mult = 1, belief_mult = 1, secondary = 0, levy = 0;
   std::vector<std::vector<MemberIntent>> members(params_.groups.size());
   try {
@@ -428,7 +429,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
     ar& committed& budget& year& month;
     vector_field(ar, eol, groups);
     ar& loans& reopen& triggers& budget_mult& belief_mult& secondary;
-    ar& levy& levy_year;
+    ar& levy& levy_year& norm_year;
     std::uint64_t member_count = 0;
     ar& member_count;
     if (member_count > partition_.total_ids())
@@ -484,6 +485,8 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   start_secondary_share_ = secondary;
   adaptive_levy_ = levy;
   adaptive_levy_year_ = levy_year;
+  // The norm's rules are announced again from the saved trigger year.
+  if (norm_year != 0) announce_adaptive_norm(norm_year);
   pros_ = std::move(pros);
   second_hand_stock_milli_ = std::move(stock);
   second_hand_availability_ = std::move(availability);

@@ -304,6 +304,25 @@ Params resolve(const config::Scenario& sc) {
   p.adaptive_extend_years = static_cast<int>(ad.extend_years());
   p.adaptive_levy = ad.levy_eur_per_t();
   p.adaptive_levy_lag = static_cast<int>(ad.levy_lag_years());
+  p.adaptive_norm_lag = static_cast<int>(ad.norm_lag_years());
+  if (ad.mode() == config::NATIONAL && ad.norm_min_recycled_content() > 0)
+    for (std::size_t g = 0; g < p.groups.size(); ++g) {
+      if (!p.groups[g].plastic_levy) continue;
+      RuleParams rp;
+      rp.id = "adaptive_norm_" + p.groups[g].id;
+      rp.group = static_cast<int>(g);
+      rp.announce_year = kNeverAnnounced;
+      rp.apply_year = kNeverAnnounced;
+      rp.off = true;
+      rp.min_rc = ad.norm_min_recycled_content();
+      rp.penalty_per_t = ad.norm_penalty_eur_per_t();
+      rp.enforcement_initial = ad.norm_enforcement();
+      rp.enforcement_final = ad.norm_enforcement();
+      rp.ramp_years = 0;
+      rp.kind = static_cast<int>(config::RECYCLED_CONTENT);
+      p.adaptive_norm_rules.push_back(p.rules.size());
+      p.rules.push_back(rp);
+    }
 
   p.pledge_threshold = sc.chain_tables().pledge_threshold();
   p.information_boost = sc.chain_tables().information_boost();

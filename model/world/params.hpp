@@ -78,6 +78,9 @@ struct ShockParams {
   double virgin_factor = 1, import_factor = 1, floor_factor = 1;
 };
 
+// Announce/apply year of a rule that only the adaptive rule can announce.
+inline constexpr int kNeverAnnounced = 9999;
+
 struct RuleParams {
   std::string id;
   int group = 0;
@@ -210,6 +213,10 @@ struct Params {
   int adaptive_extend_years = 2;
   double adaptive_levy = 0;  // EUR/t; 0: national mode raises subsidies only
   int adaptive_levy_lag = 2;
+  // NATIONAL mode's norm: rules[adaptive_norm_rules[k]] start off (never announced) and
+  // are announced by the first trigger (Simulation::adaptive_review).
+  int adaptive_norm_lag = 3;
+  std::vector<std::size_t> adaptive_norm_rules;
 
   // Engine.
   double company_weight = 1;     // resolved: the config value or the derived one

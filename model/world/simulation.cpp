@@ -239,6 +239,7 @@ void Simulation::setup() {
   belief_multiplier_ = 1.0;
   adaptive_levy_ = 0;
   adaptive_levy_year_ = 0;
+  adaptive_norm_year_ = 0;
   env_.assign(groups, {});
   table_members_.assign(groups, {});
   coalitions_.clear();
@@ -2078,6 +2079,16 @@ double Simulation::plastic_levy_rate(int year) const {
   return year >= start ? announced_plastic_levy() : 0.0;
 }
 
+void Simulation::announce_adaptive_norm(int trigger_year) {
+  adaptive_norm_year_ = trigger_year;
+  for (const std::size_t r : params_.adaptive_norm_rules) {
+    auto& rule = params_.rules[r];
+    rule.off = false;
+    rule.announce_year = trigger_year;
+    rule.apply_year = trigger_year + params_.adaptive_norm_lag;
+  }
+}
+
 void Simulation::adaptive_review() {
   // Every `review_years` (the ICER cycle), in December, compare the national
   // secondary + bio-based share with the linear path from the start to 55 % in 2035.
@@ -2108,6 +2119,9 @@ void Simulation::adaptive_review() {
       adaptive_levy_ = params_.adaptive_levy;
       adaptive_levy_year_ = current_year_ + params_.adaptive_levy_lag;
     }
+    // A national recycled-content norm after a lag, once: announced now.
+    if (!params_.adaptive_norm_rules.empty() && adaptive_norm_year_ == 0)
+      announce_adaptive_norm(current_year_);
   } else {
     belief_multiplier_ *= params_.adaptive_belief_raise;
   }

@@ -234,6 +234,9 @@ class Simulation {
   void update_purchase_views();
   void public_procurement();
   void adaptive_review();
+  // Announces the NATIONAL mode's recycled-content norm (params_.adaptive_norm_rules),
+  // in force `norm_lag_years` after `trigger_year`.
+  void announce_adaptive_norm(int trigger_year);
   // Regional governments (Rijk-Regio), in model/world/regions.cpp.
   void setup_regions();
   void regions_environment(int year, bool year_start);
@@ -392,6 +395,7 @@ class Simulation {
   // Adaptive national mode: the plastic levy it introduced (0: none) and from which year.
   double adaptive_levy_ = 0;
   int adaptive_levy_year_ = 0;
+  int adaptive_norm_year_ = 0;  // trigger year of the national norm (0: not announced)
   // The national plastic levy announced (EUR/t of virgin polymer; 0: none): the
   // configured one, or the one the adaptive rule introduced; and the one in force in `year`.
   double announced_plastic_levy() const;
