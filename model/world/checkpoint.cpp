@@ -16,6 +16,7 @@
 //   prices_ (recyclate price is state; virgin price recomputed)   section "global"
 //   boards_ (chain-table boards incl. pledges)                    section "global"
 //   initial_adopters_ (X0 of learning curves)                     section "global"
+//   cumulative_adopters_ (X of learning curves)                   section "global"
 //   choice_counts_, eol_counts_ (national stocks of last choices) section "global"
 //   last_role_profit_ (last month's profit per group and role: entry) section "global"
 //   table_members_ (members' reports to the chain tables, read by
@@ -95,7 +96,8 @@ constexpr std::size_t kHouseholdChunk = 32768;
 constexpr std::size_t kCompanyChunk = 4096;
 constexpr std::uint32_t kGlobalVersion = 8;  // 4: provinces' co-funding budgets; 5: PROs;
                                              // 6: second-hand stock and availability;
-                                             // 7: adaptive levy; 8: adaptive norm
+                                             // 7: adaptive levy; 8: adaptive norm,
+                                             //    cumulative adopters
 constexpr auto kArchiveFlags = boost::archive::no_header;
 
 // One function per record type serves both directions (Boost's `&`).
@@ -272,11 +274,13 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
       auto prices = prices_;
       auto boards = boards_;
       auto initial = initial_adopters_;
+      auto cumulative = cumulative_adopters_;
       auto counts = choice_counts_;
       auto profit = last_role_profit_;
       vector_field(ar, prices, groups);
       vector_field(ar, boards, groups);
       vector_field(ar, initial, groups);
+      vector_field(ar, cumulative, groups);
       vector_field(ar, counts, groups);
       vector_field(ar, profit, groups);
       vector_field(ar, budgets, params_.schemes.size() + params_.provinces);
@@ -327,6 +331,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   auto prices = prices_;
   auto boards = boards_;
   auto initial = initial_adopters_;
+  auto cumulative = cumulative_adopters_;
   auto counts = choice_counts_;
   auto profit = last_role_profit_;
   auto budgets = scheme_budget_left_eur_;
@@ -423,6 +428,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
     vector_field(ar, prices, groups);
     vector_field(ar, boards, groups);
     vector_field(ar, initial, groups);
+    vector_field(ar, cumulative, groups);
     vector_field(ar, counts, groups);
     vector_field(ar, profit, groups);
     vector_field(ar, budgets, params_.schemes.size() + params_.provinces);
@@ -467,6 +473,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   prices_ = std::move(prices);
   boards_ = std::move(boards);
   initial_adopters_ = std::move(initial);
+  cumulative_adopters_ = std::move(cumulative);
   choice_counts_ = std::move(counts);
   last_role_profit_ = std::move(profit);
   const auto schemes = static_cast<std::ptrdiff_t>(params_.schemes.size());

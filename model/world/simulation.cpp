@@ -316,6 +316,7 @@ void Simulation::setup() {
   pending_choices_.clear();
   initial_adopters_.resize(groups);
   for (std::size_t g = 0; g < groups; ++g) initial_adopters_[g] = boards_[g].adopters;
+  cumulative_adopters_ = initial_adopters_;
 }
 
 std::pair<AgentId, AgentId> Simulation::owned_range(AgentId begin, AgentId end) const {
@@ -969,15 +970,14 @@ void Simulation::phase_environment(Tick t) {
   density_rise_ = params_.density_growth * years;
   // At time.start after a warm-up, the learning curves start again from the adopters then:
   // the cost premia c0 are those of time.start.
-  if (t == warmup_ticks() && t > 0)
-    for (std::size_t g = 0; g < params_.groups.size(); ++g)
-      initial_adopters_[g] = boards_[g].adopters;
-  // Learning factors of this month: c = c0 (X / X0)^-b with X the adopters on the last
-  // board and X0 those at the start (+1 each, so that a strategy nobody had adopted yet
-  // starts at c0). The board changes only in the social phase.
+  if (t == warmup_ticks() && t > 0) initial_adopters_ = cumulative_adopters_;
+  // Learning factors of this month: c = c0 (X / X0)^-b with X the cumulative adoptions
+  // up to last month (the adopters at set-up plus every adoption since, exited firms
+  // included) and X0 those at the start (+1 each, so that a strategy nobody had adopted
+  // yet starts at c0).
   for (std::size_t g = 0; g < params_.groups.size(); ++g)
     for (std::size_t s = 0; s < agents::kStrategies; ++s) {
-      const double x = 1.0 + static_cast<double>(boards_[g].adopters[s]);
+      const double x = 1.0 + static_cast<double>(cumulative_adopters_[g][s]);
       const double x0 = 1.0 + static_cast<double>(initial_adopters_[g][s]);
       learning_[g][s] = std::pow(x / x0, -params_.strategies[s].learning);
     }
@@ -2030,6 +2030,7 @@ void Simulation::gather_events() {
   });
   gather(decision_events_,
          [](const DecisionEvent& a, const DecisionEvent& b) { return a.order < b.order; });
+  for (const auto& e : adoption_events_) ++cumulative_adopters_[e.group][e.strategy];
 }
 
 std::string Simulation::adoptions_header() {

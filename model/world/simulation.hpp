@@ -350,6 +350,8 @@ class Simulation {
   std::vector<GroupPrices> prices_;
   std::vector<ChainBoard> boards_;
   std::vector<std::array<std::int64_t, agents::kStrategies>> initial_adopters_;  // X0 of learning
+  // X of learning: adopters at set-up plus every adoption since (exited firms included).
+  std::vector<std::array<std::int64_t, agents::kStrategies>> cumulative_adopters_;
   std::vector<std::array<SupplierMenu, agents::kOptions>> menus_;
   std::vector<std::array<std::int64_t, agents::kOptions>> choice_counts_;  // national stock
   std::vector<std::array<std::int64_t, agents::kOptions>> local_choice_counts_;
