@@ -92,6 +92,7 @@ void resolve_groups(const config::Scenario& sc, Params& p) {
     g.bio_share = pg.bio_based_share();
     g.use_vs_2016 = pg.use_vs_2016();
     g.public_share = pg.public_demand_share();
+    g.collection_effort_factor = pg.collection_effort_factor();
     g.virgin_co2 = pg.virgin_co2_t_per_t();
     g.target_kind = static_cast<int>(pg.target().kind());
     for (const auto& ya : pg.target().path()) g.target.emplace_back(ya.year(), ya.amount_eur());

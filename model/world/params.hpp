@@ -46,6 +46,7 @@ struct GroupParams {
   int target_kind = 0;                         // config::TargetKind
   std::vector<std::pair<int, double>> target;  // (year, value), sorted
   bool plastic_levy = false;
+  double collection_effort_factor = 1;  // x households.collection_effort_eur
 
   double target_for(int year) const;  // linear between path points, flat outside
 };

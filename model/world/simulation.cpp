@@ -1482,7 +1482,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
   social_shares_both(local, g, eol.social_share, purchase_share);
   eol.cost = purchase_views_[idx(g)].eol_cost;
   eol.cost[static_cast<std::size_t>(agents::EolOption::kCollect)] =
-      collection_effort_[h.municipality];
+      collection_effort_[h.municipality] * gp.collection_effort_factor;
   eol.available = {true, true, true, true};
   eol.last_choice = h.last_eol[idx(g)];
   eol.linear_option = static_cast<std::uint8_t>(agents::EolOption::kResidual);
