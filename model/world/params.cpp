@@ -333,6 +333,7 @@ Params resolve(const config::Scenario& sc) {
   p.recyclate_speed = m.recyclate_price_speed();
   p.recyclate_floor = m.recyclate_price_floor();
   p.recyclate_cap = m.recyclate_price_cap();
+  p.recyclers_reservation_price = m.recyclers_reservation_price();
   p.recycling_yield = m.recycling_yield();
   p.collection_share = m.collection_share();
   p.recycling_cost_share = m.recycling_cost_share();

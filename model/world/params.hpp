@@ -179,6 +179,7 @@ struct Params {
   double information_risk_reduction = 0.01;
   bool same_strategy_projects = false;
   double recyclate_speed = 0.05, recyclate_floor = 0.3, recyclate_cap = 3;
+  bool recyclers_reservation_price = true;
   double recycling_yield = 0.7, collection_share = 0.45, recycling_cost_share = 0.3;
   double sorting_yield = 0.85, sorting_cost_share = 0.1, collection_fee = 100;
   double sorted_price_share = 0.1;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include "agents/chain_table.hpp"
@@ -603,6 +604,17 @@ Simulation::MaterialMix Simulation::material_mix(const Company& c, bool circular
   }
   mix.eur_per_t = (1.0 - mix.rc) * pr.virgin_eur_t + mix.rc * recycled_price;
   return mix;
+}
+
+double Simulation::recycler_reservation_price(int group) const {
+  // Price per tonne of recyclate at which an average recycler (cost factor 1) covers its
+  // variable cost per tonne of output: (P_sort + processing) / y_r with P_sort = s P, so
+  // P* = processing / (y_r - s); without a margin over the sorted price, never.
+  const double yield = params_.recycling_yield / params_.sorting_yield;
+  const double margin = yield - params_.sorted_price_share;
+  const double processing =
+      params_.recycling_cost_share * params_.groups[idx(group)].recyclate_price0;
+  return margin > 0 ? processing / margin : std::numeric_limits<double>::infinity();
 }
 
 double Simulation::recycler_market_t(int group) const {
@@ -1808,9 +1820,12 @@ void Simulation::phase_materials(Tick /*t*/) {
     if (scale > 0)
       pr.recyclate_eur_t *= 1.0 + params_.recyclate_speed * (f.demand_kg - f.supply_kg) / scale;
     // Cheap imported recyclate during a shock lowers the floor domestic recyclers can sell at.
-    pr.recyclate_eur_t = std::clamp(
-        pr.recyclate_eur_t, params_.recyclate_floor * env_[g].floor_factor * pr.virgin_eur_t,
-        params_.recyclate_cap * pr.virgin_eur_t);
+    // Recyclers do not sell below their variable cost (reservation price).
+    const double cap = params_.recyclate_cap * pr.virgin_eur_t;
+    double floor = params_.recyclate_floor * env_[g].floor_factor * pr.virgin_eur_t;
+    if (params_.recyclers_reservation_price)
+      floor = std::max(floor, recycler_reservation_price(static_cast<int>(g)));
+    pr.recyclate_eur_t = std::clamp(pr.recyclate_eur_t, std::min(floor, cap), cap);
   }
 }
 

@@ -263,6 +263,8 @@ class Simulation {
   double cost_factor(const agents::Company& c) const;
   double producer_other_cost(int group) const;
   double recycler_market_t(int group) const;
+  // Recyclers' reservation price (EUR/t of recyclate): their average variable cost (7.9).
+  double recycler_reservation_price(int group) const;
   double b2b_unit_cost(int group) const;
   double manufacturer_share(int group, agents::Strategy s) const;
   double recycled_capability(const agents::Company& c) const;
