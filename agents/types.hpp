@@ -68,6 +68,7 @@ inline constexpr engine::Purpose kRetailer = 14;  // per product group: the shop
 // and the diffusion model's (0x01xx).
 inline constexpr engine::Purpose kTender = 0x0201;  // regional tender lots, per (province, group)
 inline constexpr engine::Purpose kFirmPlace = 0x0202;  // a firm's municipality (its province)
+inline constexpr engine::Purpose kFirmLinks = 0x0203;  // a firm slot's peers and chain partners
 }  // namespace purpose
 
 }  // namespace ketensim::agents

@@ -168,6 +168,31 @@ std::vector<std::uint8_t> Comm::allgather_bytes(std::span<const std::uint8_t> mi
   return out;
 }
 
+void Comm::allgather_into(std::span<const std::uint8_t> mine, std::span<const int> counts,
+                          std::span<const int> displs, std::span<std::uint8_t> out) const {
+  const auto r = static_cast<std::size_t>(rank_);
+  if (counts.size() != static_cast<std::size_t>(size_) || displs.size() != counts.size() ||
+      static_cast<std::size_t>(counts[r]) != mine.size())
+    throw std::invalid_argument("allgather_into: layout does not match the communicator");
+  for (std::size_t k = 0; k < counts.size(); ++k)
+    if (counts[k] < 0 || displs[k] < 0 ||
+        static_cast<std::size_t>(displs[k]) + static_cast<std::size_t>(counts[k]) > out.size())
+      throw std::invalid_argument("allgather_into: a rank's part lies outside the output");
+  Traffic& t = traffic_for("allgather");
+  const double start = MPI_Wtime();
+  ++t.calls;
+  check(MPI_Allgatherv(mine.data(), counts[r], MPI_BYTE, out.data(), counts.data(), displs.data(),
+                       MPI_BYTE, comm_),
+        "MPI_Allgatherv");
+  std::uint64_t total = 0;
+  for (const int c : counts) total += static_cast<std::uint64_t>(c);
+  const auto mine_bytes = static_cast<std::uint64_t>(mine.size());
+  t.bytes_local += mine_bytes;
+  t.bytes_sent += mine_bytes * static_cast<std::uint64_t>(size_ - 1);
+  t.bytes_received += total - mine_bytes;
+  t.seconds += MPI_Wtime() - start;
+}
+
 std::vector<std::string> Comm::gather_bytes(std::string_view mine, int root) const {
   const int my_count = static_cast<int>(mine.size());
   std::vector<int> counts(rank_ == root ? static_cast<std::size_t>(size_) : 0);

@@ -64,6 +64,11 @@ class Comm {
   void broadcast(std::string& bytes, int root = 0) const;
   // Every rank's bytes concatenated in rank order, on every rank.
   std::vector<std::uint8_t> allgather_bytes(std::span<const std::uint8_t> mine) const;
+  // Every rank's bytes placed in `out` at a layout fixed by the caller (rank r's
+  // counts[r] bytes at displs[r], the same on every rank; `mine` is this rank's part):
+  // an allgather that allocates nothing, for a replicated array refreshed every tick.
+  void allgather_into(std::span<const std::uint8_t> mine, std::span<const int> counts,
+                      std::span<const int> displs, std::span<std::uint8_t> out) const;
   // Every rank's bytes, one string per rank, on `root` only (empty elsewhere).
   std::vector<std::string> gather_bytes(std::string_view mine, int root = 0) const;
 

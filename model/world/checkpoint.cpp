@@ -35,6 +35,9 @@
 //     group, stock and next month's availability; saved also when off) section "global"
 //   committed_cumulative_, budget_cumulative_,
 //   current_year_, current_month_                                 section "global"
+//   slot_states_ (every company slot's revenue and strategies at the last
+//     board update, read by linked firms; not rebuildable from companies_,
+//     whose revenue accounting has cleared since)                 section "global"
 // Metadata "world.warmup_months": the warm-up of the run (ticks count from its start);
 //   must match on restore (absent in checkpoints written before the warm-up: read as 0).
 // Rebuilt from the config and the partition (by setup()):
@@ -42,7 +45,9 @@
 //   first_company_, owns_government_, owned_tables_, the network (edge_begin_,
 //   edges_, ghost_ids_, subscriber_begin_, subscribers_, subscriber_slots_), the exchanges,
 //   density0_ (municipal collection density at the start), indicators_.refs,
-//   province_share_ (households' share per province)
+//   province_share_ (households' share per province),
+//   links_, link_stride_ (firm links: from the seed and the slot id alone),
+//   slot_send_ (scratch), slot_counts_, slot_displs_ (allgather layout)
 // Rebuilt from saved state:
 //   buckets_ (event calendar) from households' due_tick
 //   local_choice_counts_, local_eol_counts_ from households' last_choice, last_eol
@@ -97,7 +102,7 @@ constexpr std::size_t kCompanyChunk = 4096;
 constexpr std::uint32_t kGlobalVersion = 8;  // 4: provinces' co-funding budgets; 5: PROs;
                                              // 6: second-hand stock and availability;
                                              // 7: adaptive levy; 8: adaptive norm,
-                                             //    cumulative adopters
+                                             //    cumulative adopters, company slot states
 constexpr auto kArchiveFlags = boost::archive::no_header;
 
 // One function per record type serves both directions (Boost's `&`).
@@ -309,6 +314,9 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
       auto availability = second_hand_availability_;
       vector_field(ar, stock, groups);
       vector_field(ar, availability, groups);
+      std::uint64_t slots = slot_states_.size();
+      ar& slots;
+      for (auto st : slot_states_) ar& st.revenue_raw& st.adopted;
     }
     out.add_chunk("global", 0, 1, os.str());
   }
@@ -342,6 +350,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   auto pros = pros_;  // discount and malus from the config (setup)
   auto stock = second_hand_stock_milli_;
   auto availability = second_hand_availability_;
+  std::vector<SlotState> slot_states(slot_states_.size());
   std::uint32_t loans = 0;
   int reopen = 0, triggers = 0, levy_year = 0, norm_year = 0;
   double budget_mult = 1, belief_mult = 1, secondary = 0, levy = 0;
@@ -445,6 +454,10 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
     vector_field(ar, pros, groups);
     vector_field(ar, stock, groups);
     vector_field(ar, availability, groups);
+    std::uint64_t slots = 0;
+    ar& slots;
+    if (slots != slot_states.size()) throw CheckpointError(decode_error(in, "company slot count"));
+    for (auto& st : slot_states) ar& st.revenue_raw& st.adopted;
     for (std::size_t k = 0; k < bytes.size(); k += kMemberBytes) {
       const std::uint8_t* p = bytes.data() + k;
       const auto g = take<std::uint32_t>(p);
@@ -497,6 +510,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   pros_ = std::move(pros);
   second_hand_stock_milli_ = std::move(stock);
   second_hand_availability_ = std::move(availability);
+  slot_states_ = std::move(slot_states);
   for (const int g : owned_tables_)
     table_members_[static_cast<std::size_t>(g)] = std::move(members[static_cast<std::size_t>(g)]);
 

@@ -129,6 +129,8 @@ void resolve_companies(const config::Companies& c, Params& p) {
   p.coalition_threshold = c.coalition_threshold();
   p.project_cost_share = c.project_cost_share();
   p.b2b_input_share = c.b2b_input_share();
+  p.firm_peers = c.peers();
+  p.firm_partners = c.partners();
   p.component_material_share = c.component_material_share();
   p.retail_margin = c.retail_margin();
   p.price_elasticity = c.price_elasticity();

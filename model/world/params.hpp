@@ -165,6 +165,8 @@ struct Params {
   double project_cost_share = 0.2;
   double b2b_input_share = 0.4, component_material_share = 0.5;
   double retail_margin = 0.25, price_elasticity = 2, retail_search_cost_share = 0.1;
+  // Links of every company slot (model/world/firm_links.hpp): peers, chain partners.
+  std::uint32_t firm_peers = 6, firm_partners = 4;
 
   // Government and EU.
   std::vector<std::pair<int, double>> envelope;  // (year, EUR), sorted by year

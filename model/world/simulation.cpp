@@ -301,6 +301,8 @@ void Simulation::setup() {
   }
   pending_.assign(companies_.size(), {});
 
+  setup_firm_links();
+
   init_households();
   build_network();
   rebuild_derived();
@@ -318,6 +320,47 @@ void Simulation::setup() {
   initial_adopters_.resize(groups);
   for (std::size_t g = 0; g < groups; ++g) initial_adopters_[g] = boards_[g].adopters;
   cumulative_adopters_ = initial_adopters_;
+}
+
+void Simulation::setup_firm_links() {
+  const SlotLayout layout(params_, ids_.companies_begin);
+  link_stride_ = static_cast<std::size_t>(params_.firm_peers) + params_.firm_partners;
+  links_.assign(companies_.size() * link_stride_, kNoLink);
+  for (std::size_t i = 0; i < companies_.size(); ++i)
+    draw_links(layout, params_.seed, companies_[i].id, params_.firm_peers, params_.firm_partners,
+               std::span<std::uint32_t>(links_).subspan(i * link_stride_, link_stride_));
+  // Every rank's slots lie at their offset in slot_states_ (by id, not by rank order).
+  slot_states_.assign(layout.slots(), {});
+  slot_send_.assign(companies_.size(), {});
+  if (layout.slots() * sizeof(SlotState) >
+      static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw std::length_error("too many company slots for the slot-state allgather");
+  const std::array<std::int64_t, 2> mine = {
+      static_cast<std::int64_t>(first_company_ - ids_.companies_begin),
+      static_cast<std::int64_t>(companies_.size())};
+  const auto bytes =
+      comm_.allgather_bytes({reinterpret_cast<const std::uint8_t*>(mine.data()), sizeof(mine)});
+  std::vector<std::int64_t> all(bytes.size() / sizeof(std::int64_t));
+  std::memcpy(all.data(), bytes.data(), bytes.size());
+  const auto ranks = static_cast<std::size_t>(comm_.size());
+  slot_counts_.assign(ranks, 0);
+  slot_displs_.assign(ranks, 0);
+  for (std::size_t r = 0; r < ranks; ++r) {
+    slot_displs_[r] = static_cast<int>(all[2 * r] * static_cast<std::int64_t>(sizeof(SlotState)));
+    slot_counts_[r] =
+        static_cast<int>(all[2 * r + 1] * static_cast<std::int64_t>(sizeof(SlotState)));
+  }
+}
+
+std::array<double, agents::kStrategies> Simulation::firm_social_shares(std::size_t index) const {
+  const auto linked = linked_shares(
+      std::span<const std::uint32_t>(links_).subspan(index * link_stride_, link_stride_),
+      slot_states_);
+  if (linked.any) return linked.share;
+  const auto& board = boards_[companies_[index].group];
+  std::array<double, agents::kStrategies> share{};
+  for (int s = 0; s < agents::kStrategies; ++s) share[idx(s)] = board.output_share(s);
+  return share;
 }
 
 std::pair<AgentId, AgentId> Simulation::owned_range(AgentId begin, AgentId end) const {
@@ -715,7 +758,8 @@ double Simulation::strategy_capex(const Company& c, int s) const {
   return c.size == agents::SizeClass::kLarge ? capex * params_.large_capex_factor : capex;
 }
 
-agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
+agents::StrategyEconomics Simulation::economics(
+    const Company& c, int s, const std::array<double, agents::kStrategies>& social) const {
   const auto& gp = params_.groups[c.group];
   const auto& sp = params_.strategies[idx(s)];
   const auto& pr = prices_[c.group];
@@ -800,12 +844,12 @@ agents::StrategyEconomics Simulation::economics(const Company& c, int s) const {
   // Expected EU penalties avoided, weighted by the firm's belief P_reg that a rule is
   // enforced: the rule's enforcement path x the firm's belief b_f x its credence in
   // the rule, which grows with the years of notices since the announcement and
-  // with the share of its chain table that already complies (ecodesign: reduce;
+  // with the output share of its linked firms (peers and chain partners; the chain table
+  // as a fallback, firm_social_shares) that already comply (ecodesign: reduce;
   // recycled-content floors: substitute or recycle).
-  const auto& board = boards_[c.group];
-  const double complying_reduce = board.output_share(static_cast<int>(Strategy::kReduce));
-  const double complying_rc = std::max(board.output_share(static_cast<int>(Strategy::kSubstitute)),
-                                       board.output_share(static_cast<int>(Strategy::kRecycle)));
+  const double complying_reduce = social[idx(static_cast<int>(Strategy::kReduce))];
+  const double complying_rc = std::max(social[idx(static_cast<int>(Strategy::kSubstitute))],
+                                       social[idx(static_cast<int>(Strategy::kRecycle))]);
   for (const auto& rule : params_.rules) {
     if (rule.group != c.group || current_year_ < rule.announce_year) continue;
     const double credence = params_.credence.credence(
@@ -1019,6 +1063,7 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
   RandomStream rs(params_.seed, c.id, t, agents::purpose::kReview);
   const auto& board = boards_[c.group];
   const double credit = params_.credit_months * c.base_monthly_revenue;
+  const auto sn = firm_social_shares(index);
   c.best_intention = -1;
   c.best_strategy = 0xFF;
   for (int s = 0; s < agents::kStrategies; ++s) {
@@ -1026,8 +1071,8 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
         c.has(static_cast<Strategy>(s)))
       continue;
     const double u = rs.uniform();
-    auto e = economics(c, s);
-    const double social = board.output_share(s);
+    auto e = economics(c, s, sn);
+    const double social = sn[idx(s)];
     const bool pledged = (board.pledged >> s) & 1u;
     const double npv0 = agents::strategy_npv(e);
     const double u0 =
@@ -1176,11 +1221,11 @@ void Simulation::phase_offers(Tick /*t*/) {
     const double credit = params_.credit_months * c.base_monthly_revenue;
     // The project covers part of the investment and brings partners: the member
     // re-evaluates the strategy with the grant and adopts by the logistic rule.
-    auto e = economics(c, s);
+    const auto sn = firm_social_shares(static_cast<std::size_t>(m.receiver - first_company_));
+    auto e = economics(c, s, sn);
     e.subsidy_rate = capex > 0 ? m.amount_eur / capex : 0.0;
-    const auto& board = boards_[c.group];
     const double u1 = agents::strategy_intention(params_.intention, agents::strategy_npv(e),
-                                                 e.capex, board.output_share(s), c.attitude, true);
+                                                 e.capex, sn[idx(s)], c.attitude, true);
     RandomStream rs(params_.seed, c.id, current_tick_, agents::purpose::kProject);
     if (rs.uniform() >= agents::adoption_probability(params_.intention.beta, u1, c.threshold))
       continue;
@@ -1908,6 +1953,21 @@ void Simulation::phase_social(Tick /*t*/) {
   std::vector<Packed> all(bytes.size() / sizeof(Packed));
   if (!all.empty()) std::memcpy(all.data(), bytes.data(), bytes.size());
   for (const auto& p : all) boards_[idx(p.group)] = p.board;
+
+  // What firms see of their linked firms next month, from the same reports: every slot's
+  // revenue and strategies (dead or empty slots: none), on every rank. Without links
+  // (companies.peers and partners 0) nobody reads it.
+  if (link_stride_ > 0) {
+    for (std::size_t i = 0; i < companies_.size(); ++i) {
+      const auto& c = companies_[i];
+      slot_send_[i] = c.alive ? SlotState{c.revenue.raw(), c.adopted, {}} : SlotState{};
+    }
+    comm_.allgather_into({reinterpret_cast<const std::uint8_t*>(slot_send_.data()),
+                          slot_send_.size() * sizeof(SlotState)},
+                         slot_counts_, slot_displs_,
+                         {reinterpret_cast<std::uint8_t*>(slot_states_.data()),
+                          slot_states_.size() * sizeof(SlotState)});
+  }
 
   // Information sharing: members of a table that pledged grow more positive.
   if (current_month_ == 12) {

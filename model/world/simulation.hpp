@@ -20,6 +20,7 @@
 #include "model/engine/mpi_context.hpp"
 #include "model/engine/partition.hpp"
 #include "model/engine/scheduler.hpp"
+#include "model/world/firm_links.hpp"
 #include "model/world/indicators.hpp"
 #include "model/world/lifetime_table.hpp"
 #include "model/world/menu_search.hpp"
@@ -256,7 +257,15 @@ class Simulation {
   // First open scheme for (group, strategy); chain-project schemes only for tables.
   int open_scheme(int group, int strategy, bool chain_project) const;
   double strategy_capex(const agents::Company& c, int s) const;
-  agents::StrategyEconomics economics(const agents::Company& c, int s) const;
+  // `social`: the firm's SN per strategy (firm_social_shares), also its peers' compliance.
+  agents::StrategyEconomics economics(const agents::Company& c, int s,
+                                      const std::array<double, agents::kStrategies>& social) const;
+  // SN_s of companies_[index] for every strategy: the output-weighted share of its
+  // live linked firms that adopted s at the last board update; the chain table's
+  // share when none of its linked firms has output (docs/ODD.md 7.5).
+  std::array<double, agents::kStrategies> firm_social_shares(std::size_t index) const;
+  // Set-up: the links of the owned companies and the layout of the slot-state allgather.
+  void setup_firm_links();
   void operate_company(agents::Company& c);
   double unit_cost(const agents::Company& c, int option) const;
   double offer_price(const agents::Company& c, int option) const;
@@ -302,6 +311,15 @@ class Simulation {
   std::vector<agents::Company> companies_;
   AgentId first_company_ = 0;  // global id of companies_[0]
   std::vector<PendingApplication> pending_;
+  // Links of the owned companies (setup_firm_links, from the seed and the id alone):
+  // slot indices (id - companies_begin) at [local * link_stride_ + k], kNoLink if none.
+  std::vector<std::uint32_t> links_;
+  std::size_t link_stride_ = 0;
+  // The slot-state allgather: this rank's slots (scratch), and every rank's part in
+  // bytes of slot_states_ (fixed by the partition).
+  std::vector<SlotState> slot_send_;
+  std::vector<int> slot_counts_;
+  std::vector<int> slot_displs_;
   bool owns_government_ = false;
   std::vector<int> owned_tables_;
 
@@ -351,6 +369,9 @@ class Simulation {
   // Market state, identical on every rank.
   std::vector<GroupPrices> prices_;
   std::vector<ChainBoard> boards_;
+  // Every company slot's revenue and strategies at the last board update (phase_social),
+  // identical on every rank: what firms see of their linked firms (firm_social_shares).
+  std::vector<SlotState> slot_states_;
   std::vector<std::array<std::int64_t, agents::kStrategies>> initial_adopters_;  // X0 of learning
   // X of learning: adopters at set-up plus every adoption since (exited firms included).
   std::vector<std::array<std::int64_t, agents::kStrategies>> cumulative_adopters_;

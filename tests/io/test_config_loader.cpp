@@ -248,6 +248,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"negative_unsigned.yaml",
                 "negative_unsigned.yaml:3:19: key 'households.municipalities'",
                 "expected an unsigned integer (uint32, range [1, 65535]), got '-3'"},
+        BadCase{"negative_peers.yaml", "negative_peers.yaml:3:10: key 'companies.peers'",
+                "expected an unsigned integer (uint32, range [0, 64]), got '-2'"},
         BadCase{"quoted_number.yaml", "quoted_number.yaml:3:10: key 'households.count'",
                 "got the quoted string \"5000\""},
         BadCase{"negative_budget.yaml",
