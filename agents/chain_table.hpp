@@ -13,27 +13,49 @@
 
 namespace ketensim::agents {
 
-// What a chain table knows of a member from its report: its best strategy
-// (0xFF: none left) and its intention U for it.
+// The strategy with the highest intention above -1 (ties: the lower strategy),
+// kNoStrategy if none: what the firm would adopt first.
+std::uint8_t best_strategy(const Intentions& intention);
+
+// What a chain table knows of a member from its last report: its intentions
+// at its last review and the strategies it has adopted since (bit s).
 struct ProjectCandidate {
   AgentId id = 0;
-  float intention = 0;
+  Intentions intention = kNoIntentions;
   std::uint8_t role = 0;
-  std::uint8_t strategy = 0xFF;
+  std::uint8_t adopted = 0;
 };
 
 inline constexpr std::size_t kMinProjectRoles = 3;
 inline constexpr std::size_t kMaxProjectMembers = 6;
 
-// Coalitions as lists of indices into `candidates`. The members with a best
-// strategy and an intention of at least `threshold` are ranked by intention
-// (ties by id) within their role; each coalition takes the best remaining member
-// of every role that has one (stop when fewer than 3 roles are left), then fills
-// up to 6 members with the best remaining of any role. With `same_strategy`,
-// this is done strategy by strategy (reduce first) among the members whose best
-// strategy it is, so every project is for one strategy; without, members bring
-// their own best strategies. Every firm is in at most one coalition.
-std::vector<std::vector<std::size_t>> form_coalitions(std::span<const ProjectCandidate> candidates,
-                                                      double threshold, bool same_strategy);
+// A coalition: indices into the candidates, and the strategy of the project
+// (kNoStrategy: mixed, each member brings its own best strategy).
+struct ProjectCoalition {
+  std::uint8_t strategy = kNoStrategy;
+  std::vector<std::size_t> members;
+};
+
+// Coalitions of 3-6 firms in at least 3 distinct roles, every firm in at most one.
+//
+// With `same_strategy` (the default of chain_tables.same_strategy_projects), a
+// member qualifies for strategy s when s is in `strategy_mask`, it evaluated s
+// at its last review, has not adopted s since, and U_s >= `threshold`.
+// Strategies are taken in descending order of the summed excess
+// sum(U_s - threshold) of their qualifying members (ties: the lower strategy);
+// each forms its projects from the members not yet in a project, so a member
+// qualifying for several strategies joins the first that takes it.
+// Without `same_strategy`, members qualify with their best strategy (best_strategy,
+// whether adopted since or not, `strategy_mask` ignored) and U >= threshold, and
+// bring it to a mixed project.
+//
+// Within a strategy (or the one mixed round) the qualifying members are ranked by
+// intention (ties by id) within their role; each coalition takes the best remaining
+// member of every role that has one (stop when fewer than 3 roles are left), then
+// fills up to 6 members with the best remaining of any role (ties: the lower role).
+// The result depends on the candidates' ids and values only, not on their order.
+std::vector<ProjectCoalition> form_coalitions(std::span<const ProjectCandidate> candidates,
+                                              double threshold, bool same_strategy,
+                                              std::uint8_t strategy_mask = 0xFF);
 
 }  // namespace ketensim::agents

@@ -20,16 +20,15 @@ struct Company {
   std::uint8_t adopted = 0;       // bit s set when strategy s is adopted
   std::uint8_t review_month = 1;  // 1..12, the month of its yearly review
   std::uint16_t negative_cash_months = 0;
-  float attitude = 0;               // a_f in [0, 1]
-  float threshold = 0.25f;          // theta_f
-  float efficiency = 1;             // unit-cost multiplier (lognormal around 1)
-  float capacity_weight = 1;        // share of demand it attracts (SME 1, large 5)
-  double recycled_content = 0;      // share of recycled material in its products
-  double base_monthly_revenue = 0;  // expected revenue at start (scale of fixed cost, capex)
-  float belief = 1;                 // multiplier on the EU rules' enforcement path (P_reg)
-  float best_intention = -1;        // highest U_s at the last review (reported to the chain table)
-  std::uint8_t best_strategy = 0xFF;
-  bool crisis_loan = false;  // received a crisis loan
+  float attitude = 0;                    // a_f in [0, 1]
+  float threshold = 0.25f;               // theta_f
+  float efficiency = 1;                  // unit-cost multiplier (lognormal around 1)
+  float capacity_weight = 1;             // share of demand it attracts (SME 1, large 5)
+  double recycled_content = 0;           // share of recycled material in its products
+  double base_monthly_revenue = 0;       // expected revenue at start (scale of fixed cost, capex)
+  float belief = 1;                      // multiplier on the EU rules' enforcement path (P_reg)
+  Intentions intention = kNoIntentions;  // U_s at the last review (reported to the chain table)
+  bool crisis_loan = false;              // received a crisis loan
   Euro cash;
   Euro debt;
   // Flows of the current month, booked by operations and cleared by accounting.

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 
 #include "model/engine/fixed_point.hpp"
 #include "model/engine/partition.hpp"
@@ -32,6 +33,14 @@ enum class Strategy : std::uint8_t { kReduce = 0, kSubstitute = 1, kExtend = 2, 
 inline constexpr int kStrategies = 4;
 inline constexpr std::array<const char*, kStrategies> kStrategyNames = {"reduce", "substitute",
                                                                         "extend", "recycle"};
+inline constexpr std::uint8_t kNoStrategy = 0xFF;
+
+// A firm's intentions U_s at its last review, per strategy; kNoIntention (NaN)
+// for a strategy it did not evaluate (adopted already, or not for its role).
+inline constexpr float kNoIntention = std::numeric_limits<float>::quiet_NaN();
+using Intentions = std::array<float, kStrategies>;
+inline constexpr Intentions kNoIntentions = {kNoIntention, kNoIntention, kNoIntention,
+                                             kNoIntention};
 
 // The six chain roles of MODEL.md (values are part of the id layout and the outputs).
 enum class Role : std::uint8_t {

@@ -10,7 +10,7 @@
 //
 // Saved (restored exactly):
 //   households_ (all fields, incl. due_tick, last_choice, last_eol) section "households"
-//   companies_ (all fields, incl. cash, debt, belief, best intention,
+//   companies_ (all fields, incl. cash, debt, belief, intentions,
 //     crisis_loan, flags, flows incl. units_circular)             section "companies"
 //   pending_ (pending subsidy applications, per company)          section "companies"
 //   prices_ (recyclate price is state; virgin price recomputed)   section "global"
@@ -94,7 +94,7 @@ using agents::Household;
 // then update the size here.
 static_assert(sizeof(Household) == 44,
               "Household changed: update transfer(Household) in checkpoint.cpp");
-static_assert(sizeof(Company) == 120,
+static_assert(sizeof(Company) == 128,
               "Company changed: update transfer(Company) in checkpoint.cpp");
 
 constexpr std::size_t kHouseholdChunk = 32768;
@@ -102,7 +102,8 @@ constexpr std::size_t kCompanyChunk = 4096;
 constexpr std::uint32_t kGlobalVersion = 8;  // 4: provinces' co-funding budgets; 5: PROs;
                                              // 6: second-hand stock and availability;
                                              // 7: adaptive levy; 8: adaptive norm,
-                                             //    cumulative adopters, company slot states
+                                             //    cumulative adopters, company slot states,
+                                             //    members' intentions per strategy
 constexpr auto kArchiveFlags = boost::archive::no_header;
 
 // One function per record type serves both directions (Boost's `&`).
@@ -141,7 +142,9 @@ void transfer(Ar& ar, Company& c) {
   ar& c.alive& c.ever_alive& c.adopted& c.review_month& c.negative_cash_months;
   ar& c.attitude& c.threshold& c.efficiency& c.capacity_weight;
   ar& c.recycled_content& c.base_monthly_revenue;
-  ar& c.belief& c.best_intention& c.best_strategy& c.crisis_loan;
+  ar& c.belief;
+  array_field(ar, c.intention);
+  ar& c.crisis_loan;
   euro_field(ar, c.cash);
   euro_field(ar, c.debt);
   ar& c.units_sold& c.units_circular;
@@ -188,8 +191,8 @@ void vector_field(Ar& ar, std::vector<T>& v, std::size_t expected) {
 }
 
 // Chain-table member reports, per table, as a flat byte record list:
-// (group u32, id u64, intention f32, role u8, strategy u8, large u8).
-constexpr std::size_t kMemberBytes = 4 + 8 + 4 + 3;
+// (group u32, id u64, intention f32 x 4 (NaN: not evaluated), role u8, adopted u8, large u8).
+constexpr std::size_t kMemberBytes = 4 + 8 + 4 * agents::kStrategies + 3;
 
 template <class T>
 void put(std::vector<std::uint8_t>& out, T v) {
@@ -262,9 +265,9 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
     for (const auto& m : table_members_[static_cast<std::size_t>(g)]) {
       put(mine, static_cast<std::uint32_t>(g));
       put(mine, static_cast<std::uint64_t>(m.id));
-      put(mine, m.intention);
+      for (const float u : m.intention) put(mine, u);
       put(mine, m.role);
-      put(mine, m.strategy);
+      put(mine, m.adopted);
       put(mine, static_cast<std::uint8_t>(m.large ? 1 : 0));
     }
   const auto members = comm_.allgather_bytes(mine);
@@ -378,6 +381,20 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
       throw CheckpointError(in.path().string() + ": next tick " + std::to_string(next_tick) +
                             " outside the run");
 
+    // The global header first: a checkpoint of another version is refused by its
+    // version before its agent records (whose layout may differ) are decoded.
+    {
+      const auto header = in.read("global", 0, 1);
+      if (header.size() != 1)
+        throw CheckpointError(in.path().string() + ": the checkpoint has no global state");
+      std::istringstream hs(header.front().bytes);
+      boost::archive::binary_iarchive har(hs, kArchiveFlags);
+      std::uint32_t version = 0, tick = 0;
+      har& version& tick;
+      if (version != kGlobalVersion || tick != next_tick)
+        throw CheckpointError(decode_error(in, "global state header"));
+    }
+
     std::size_t covered = 0;
     for (const auto& chunk :
          in.read("households", first_household_, first_household_ + households.size())) {
@@ -465,8 +482,14 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
       if (std::find(owned_tables_.begin(), owned_tables_.end(), static_cast<int>(g)) ==
           owned_tables_.end())
         continue;
-      members[g].push_back({static_cast<AgentId>(take<std::uint64_t>(p + 4)), take<float>(p + 12),
-                            p[16], p[17], p[18] != 0});
+      MemberIntent m{static_cast<AgentId>(take<std::uint64_t>(p + 4)), {}, 0, 0, false};
+      for (std::size_t s = 0; s < m.intention.size(); ++s)
+        m.intention[s] = take<float>(p + 12 + 4 * s);
+      const std::uint8_t* q = p + 12 + 4 * agents::kStrategies;
+      m.role = q[0];
+      m.adopted = q[1];
+      m.large = q[2] != 0;
+      members[g].push_back(m);
     }
     for (const auto& h : households)
       for (std::size_t g = 0; g < groups; ++g)

@@ -62,8 +62,7 @@ struct ReportMsg {
   std::uint8_t role;
   std::int64_t revenue_raw;  // milli-euro this month
   double capacity;
-  float best_intention;        // highest intention U_s at the last review
-  std::uint8_t best_strategy;  // its strategy (0xFF: none)
+  agents::Intentions intention;  // U_s at the last review (kNoIntention: not evaluated)
 };
 
 // Chain table -> coalition member: the share of a granted chain-project subsidy.
@@ -71,6 +70,7 @@ struct ProjectMsg {
   AgentId receiver;
   AgentId sender;
   std::uint32_t seq;
+  std::uint8_t strategy;  // the project's strategy (kNoStrategy: mixed, the member's best)
   double amount_eur;
 };
 

@@ -179,7 +179,7 @@ struct Params {
   double pledge_threshold = 0.15;
   double information_boost = 0.01;
   double information_risk_reduction = 0.01;
-  bool same_strategy_projects = false;
+  bool same_strategy_projects = true;
   double recyclate_speed = 0.05, recyclate_floor = 0.3, recyclate_cap = 3;
   bool recyclers_reservation_price = true;
   double recycling_yield = 0.7, collection_share = 0.45, recycling_cost_share = 0.3;

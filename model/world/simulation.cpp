@@ -394,8 +394,7 @@ void Simulation::init_company(Company& c, AgentId id, int group, Role role, Tick
       static_cast<float>(std::clamp(rs.normal(p.threshold_mean, p.threshold_sd), 0.0, 1.0));
   c.review_month = static_cast<std::uint8_t>(1 + rs.below(12));
   c.belief = static_cast<float>(rs.truncated_normal(1.0, p.belief_sd, 0.0, 3.0));
-  c.best_intention = -1;
-  c.best_strategy = 0xFF;
+  c.intention = agents::kNoIntentions;
   c.crisis_loan = false;
   c.recycled_content = role == Role::kProducer ? gp.initial_rc : 0.0;
   c.negative_cash_months = 0;
@@ -1064,8 +1063,7 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
   const auto& board = boards_[c.group];
   const double credit = params_.credit_months * c.base_monthly_revenue;
   const auto sn = firm_social_shares(index);
-  c.best_intention = -1;
-  c.best_strategy = 0xFF;
+  c.intention = agents::kNoIntentions;
   for (int s = 0; s < agents::kStrategies; ++s) {
     if (!agents::strategy_applies(c.role, static_cast<Strategy>(s)) ||
         c.has(static_cast<Strategy>(s)))
@@ -1078,10 +1076,7 @@ void Simulation::review_company(Company& c, std::size_t index, Tick t) {
     const double u0 =
         agents::strategy_intention(params_.intention, npv0, e.capex, social, c.attitude, pledged);
     const double p0 = agents::adoption_probability(params_.intention.beta, u0, c.threshold);
-    if (u0 > c.best_intention) {
-      c.best_intention = static_cast<float>(u0);
-      c.best_strategy = static_cast<std::uint8_t>(s);
-    }
+    c.intention[idx(s)] = static_cast<float>(u0);
     const int scheme = open_scheme(c.group, s, false);
     if (scheme >= 0 && pending_[index].strategy == 0xFF && e.capex > 0) {
       const auto& sp = params_.schemes[idx(scheme)];
@@ -1124,17 +1119,22 @@ void Simulation::form_chain_projects(int group) {
   const auto& members = table_members_[idx(group)];
   std::vector<agents::ProjectCandidate> candidates;
   candidates.reserve(members.size());
-  for (const auto& m : members) candidates.push_back({m.id, m.intention, m.role, m.strategy});
+  for (const auto& m : members) candidates.push_back({m.id, m.intention, m.role, m.adopted});
   RandomStream rs(params_.seed, ids_.chain_table(group), current_tick_, agents::purpose::kArrival);
-  for (const auto& coalition : agents::form_coalitions(candidates, params_.coalition_threshold,
-                                                       params_.same_strategy_projects)) {
+  for (const auto& coalition :
+       agents::form_coalitions(candidates, params_.coalition_threshold,
+                               params_.same_strategy_projects, sp.strategy_mask)) {
     Coalition co;
     co.table = ids_.chain_table(group);
+    co.strategy = coalition.strategy;
     double requested = 0;
-    for (const std::size_t i : coalition) {
+    for (const std::size_t i : coalition.members) {
       const auto& m = members[i];
+      // Mixed projects: each member brings its best strategy.
+      const auto s = coalition.strategy != agents::kNoStrategy ? coalition.strategy
+                                                               : agents::best_strategy(m.intention);
       const double capex =
-          params_.strategies[m.strategy].capex * (m.large ? params_.large_capex_factor : 1.0);
+          params_.strategies[s].capex * (m.large ? params_.large_capex_factor : 1.0);
       const double grant = std::min(
           (m.large ? sp.rate_large : sp.rate_sme) * params_.project_cost_share * capex, sp.max_eur);
       co.members.push_back({m.id, grant});
@@ -1142,8 +1142,8 @@ void Simulation::form_chain_projects(int group) {
     }
     const auto seq = static_cast<std::uint32_t>(coalitions_.size());
     applications_.post({ids_.government, co.table, seq, rs.next_u32(),
-                        static_cast<std::uint8_t>(scheme), 0xFF, requested,
-                        static_cast<double>(coalition.size())});
+                        static_cast<std::uint8_t>(scheme), coalition.strategy, requested,
+                        static_cast<double>(coalition.members.size())});
     ++local_[idx(group)][kSubsidyApplications];
     ++local_[idx(group)][kChainProjects];
     coalitions_.push_back(std::move(co));
@@ -1209,14 +1209,18 @@ void Simulation::phase_offers(Tick /*t*/) {
     const auto& co = coalitions_[m.reply_to];
     for (std::size_t k = 0; k < co.members.size(); ++k)
       projects_.post({co.members[k].first, co.table,
-                      static_cast<std::uint32_t>(k) + m.reply_to * 8u, co.members[k].second});
+                      static_cast<std::uint32_t>(k) + m.reply_to * 8u, co.strategy,
+                      co.members[k].second});
   }
   coalitions_.clear();
   for (const auto& m : projects_.exchange()) {
     auto& c = company(m.receiver);
-    if (!c.alive || c.best_strategy == 0xFF || c.has(static_cast<Strategy>(c.best_strategy)))
+    // A mixed project's member adopts its best strategy as of now.
+    const auto strategy =
+        m.strategy != agents::kNoStrategy ? m.strategy : agents::best_strategy(c.intention);
+    if (!c.alive || strategy == agents::kNoStrategy || c.has(static_cast<Strategy>(strategy)))
       continue;
-    const int s = c.best_strategy;
+    const int s = strategy;
     const double capex = strategy_capex(c, s);
     const double credit = params_.credit_months * c.base_monthly_revenue;
     // The project covers part of the investment and brings partners: the member
@@ -1906,7 +1910,7 @@ void Simulation::phase_social(Tick /*t*/) {
   for (const auto& c : companies_) {
     if (!c.alive) continue;
     reports_.post({ids_.chain_table(c.group), c.id, 0, c.adopted, static_cast<std::uint8_t>(c.role),
-                   c.revenue.raw(), c.capacity_weight, c.best_intention, c.best_strategy});
+                   c.revenue.raw(), c.capacity_weight, c.intention});
   }
   std::vector<ChainBoard> mine;
   std::vector<std::int32_t> mine_groups;
@@ -1920,8 +1924,7 @@ void Simulation::phase_social(Tick /*t*/) {
   for (const int g : owned_tables_) table_members_[idx(g)].clear();
   for (const auto& m : inbox) {
     const auto g = static_cast<int>(m.receiver - ids_.chain_tables_begin);
-    table_members_[idx(g)].push_back(
-        {m.sender, m.best_intention, m.role, m.best_strategy, m.capacity > 1.0});
+    table_members_[idx(g)].push_back({m.sender, m.intention, m.role, m.adopted, m.capacity > 1.0});
     const auto pos = static_cast<std::size_t>(std::find(mine_groups.begin(), mine_groups.end(), g) -
                                               mine_groups.begin());
     auto& b = mine[pos];

@@ -147,14 +147,15 @@ class Simulation {
   // What a chain table knows of a member from its monthly report.
   struct MemberIntent {
     AgentId id;
-    float intention;
+    agents::Intentions intention;  // at its last review
     std::uint8_t role;
-    std::uint8_t strategy;
+    std::uint8_t adopted;  // strategies adopted by the report (bit s)
     bool large;
   };
   // A chain-project coalition awaiting the government's decision.
   struct Coalition {
     AgentId table = 0;
+    std::uint8_t strategy = agents::kNoStrategy;      // kNoStrategy: mixed (members' best)
     std::vector<std::pair<AgentId, double>> members;  // (firm, grant share in EUR)
   };
   // This month's environment of a product group, identical on every rank.
