@@ -80,7 +80,8 @@ std::vector<ProjectCoalition> form_coalitions(std::span<const ProjectCandidate> 
   std::sort(by_id.begin(), by_id.end(),
             [&](std::size_t a, std::size_t b) { return candidates[a].id < candidates[b].id; });
   const auto qualifies = [&](const ProjectCandidate& c, int s) {
-    return ((strategy_mask >> s) & 1u) && !((c.adopted >> s) & 1u) && c.role < kRoles &&
+    const auto bit = 1u << static_cast<unsigned>(s);
+    return (strategy_mask & bit) != 0 && (c.adopted & bit) == 0 && c.role < kRoles &&
            !std::isnan(c.intention[idx(s)]) && c.intention[idx(s)] >= threshold;
   };
   std::array<double, kStrategies> excess{};

@@ -143,7 +143,7 @@ TEST(ChainTableCoalitions, EveryFirmAtMostOnceAndEveryProjectValid) {
         const float x = c[i].intention[p.strategy];
         EXPECT_FALSE(std::isnan(x));
         EXPECT_GE(x, threshold);
-        EXPECT_EQ((c[i].adopted >> p.strategy) & 1u, 0u);
+        EXPECT_EQ(c[i].adopted & (1u << static_cast<unsigned>(p.strategy)), 0u);
         roles.insert(c[i].role);
       }
       EXPECT_GE(roles.size(), kMinProjectRoles);
