@@ -140,9 +140,7 @@ std::vector<std::uint8_t> Comm::allgather_bytes(std::span<const std::uint8_t> mi
   // Sizes travel as 64-bit so that every rank sees every size and an oversized
   // total makes all ranks throw together instead of overflowing an int.
   const auto my_size = static_cast<std::int64_t>(mine.size());
-  Traffic& t = traffic_for("allgather");
   const double start = MPI_Wtime();
-  ++t.calls;
   std::vector<std::int64_t> sizes(static_cast<std::size_t>(size_));
   check(MPI_Allgather(&my_size, 1, MPI_INT64_T, sizes.data(), 1, MPI_INT64_T, comm_),
         "MPI_Allgather");
@@ -156,15 +154,10 @@ std::vector<std::uint8_t> Comm::allgather_bytes(std::span<const std::uint8_t> mi
     counts[r] = static_cast<int>(sizes[r]);
     total += sizes[r];
   }
+  // The size exchange counts towards the time of this (one) allgather call.
+  traffic_for("allgather").seconds += MPI_Wtime() - start;
   std::vector<std::uint8_t> out(static_cast<std::size_t>(total));
-  check(MPI_Allgatherv(mine.data(), counts[static_cast<std::size_t>(rank_)], MPI_BYTE, out.data(),
-                       counts.data(), displs.data(), MPI_BYTE, comm_),
-        "MPI_Allgatherv");
-  const auto mine_bytes = static_cast<std::uint64_t>(my_size);
-  t.bytes_local += mine_bytes;
-  t.bytes_sent += mine_bytes * static_cast<std::uint64_t>(size_ - 1);
-  t.bytes_received += static_cast<std::uint64_t>(total) - mine_bytes;
-  t.seconds += MPI_Wtime() - start;
+  allgather_into(mine, counts, displs, out);
   return out;
 }
 
