@@ -81,6 +81,13 @@ int SlotLayout::role_of(AgentId id) const {
   return static_cast<int>(offset % agents::kRoles);
 }
 
+bool SlotLayout::is_entrant_slot(AgentId id) const {
+  const int g = group_of(id);
+  AgentId initial = 0;
+  for (const auto n : firms_[idx(g)]) initial += n;
+  return id - group_begin_[idx(g)] >= initial;
+}
+
 std::span<const Role> partner_roles(Role r) {
   switch (r) {
     case Role::kProducer:

@@ -31,6 +31,8 @@ class SlotLayout {
   agents::AgentId slot(int g, int r, std::uint32_t i) const;
   int group_of(agents::AgentId id) const;
   int role_of(agents::AgentId id) const;
+  // An entrant slot (empty at set-up), not one of the group's initial firms.
+  bool is_entrant_slot(agents::AgentId id) const;
 
  private:
   agents::AgentId begin_ = 0;

@@ -274,27 +274,18 @@ void Simulation::setup() {
   const auto [first, end] = owned_range(ids_.companies_begin, ids_.households_begin);
   first_company_ = first;
   const AgentId company_end = end;
+  // Per group: the firms of each role in role order, then the entrant slots.
+  const SlotLayout layout(params_, ids_.companies_begin);
   for (AgentId id = first_company_; id < company_end; ++id) {
-    const auto it =
-        std::upper_bound(ids_.group_companies_begin.begin(), ids_.group_companies_begin.end(), id);
-    const int g = static_cast<int>(it - ids_.group_companies_begin.begin()) - 1;
-    const auto& gp = params_.groups[idx(g)];
-    const AgentId offset = id - ids_.group_companies_begin[idx(g)];
+    const int g = layout.group_of(id);
+    const auto role = static_cast<Role>(layout.role_of(id));
     Company c;
     c.id = id;
     c.group = static_cast<std::uint16_t>(g);
-    // Firms of each role in role order, then the entrant slots.
-    AgentId role_end = 0;
-    int role = 0;
-    for (; role < agents::kRoles; ++role) {
-      role_end += gp.firms[idx(role)];
-      if (offset < role_end) break;
-    }
-    if (role < agents::kRoles) {
-      init_company(c, id, g, static_cast<Role>(role), 0);
+    if (!layout.is_entrant_slot(id)) {
+      init_company(c, id, g, role, 0);
     } else {
-      const AgentId slot = offset - role_end;
-      c.role = static_cast<Role>(slot % agents::kRoles);
+      c.role = role;
       c.alive = false;  // an entrant slot, filled when the sector is profitable
     }
     companies_.push_back(c);
