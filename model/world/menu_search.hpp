@@ -43,6 +43,13 @@ inline void build_guide(const std::vector<double>& cumulative, std::vector<std::
   }
 }
 
+// The guide bin where the search for x >= 0 starts; requires a non-empty guide.
+inline std::size_t guide_bin(const std::vector<std::uint32_t>& guide, double bins_per_unit,
+                             double x) {
+  const double at = x * bins_per_unit;
+  return at < static_cast<double>(guide.size()) ? static_cast<std::size_t>(at) : guide.size() - 1;
+}
+
 // upper_bound_index(cumulative, x), exactly, starting from the guide table: a
 // short scan from the bin's entry, checked against the entry before it (the bin
 // edges are rounded, so a check that fails falls back to the full search).
@@ -50,10 +57,7 @@ inline std::size_t guided_upper_bound(const std::vector<double>& cumulative,
                                       const std::vector<std::uint32_t>& guide, double bins_per_unit,
                                       double x) {
   if (guide.empty() || !(x >= 0)) return upper_bound_index(cumulative, x);
-  const double at = x * bins_per_unit;
-  const std::size_t bin =
-      at < static_cast<double>(guide.size()) ? static_cast<std::size_t>(at) : guide.size() - 1;
-  std::size_t r = guide[bin];
+  std::size_t r = guide[guide_bin(guide, bins_per_unit, x)];
   const std::size_t n = cumulative.size();
   for (int steps = 0; r < n && cumulative[r] <= x; ++r)
     if (++steps > 16) return upper_bound_index(cumulative, x);

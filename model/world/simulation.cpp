@@ -1366,18 +1366,28 @@ void Simulation::phase_consumers(Tick t) {
   shop_margin_raw_.resize(order_counts_.size());
   key_bits_ = bits_below(std::uint64_t{order_counts_.size()});
   update_purchase_views();
-  // Software prefetch (no effect on results): the household record and edge
-  // row of the event kFar ahead, the packed choices of the neighbours of the
-  // event kNear ahead (its edge row is in cache by then).
-  constexpr std::size_t kFar = 16;
+  // Software prefetch (no effect on results), in three stages so that each load
+  // finds its line in cache: the household record (it may straddle two lines) and
+  // its edge-row offsets kFar events ahead, the edge row kMid ahead, and the
+  // packed choices of the neighbours kNear ahead.
+  constexpr std::size_t kFar = 24;
+  constexpr std::size_t kMid = 12;
   constexpr std::size_t kNear = 6;
   const bool network = !params_.global_mixing && !edges_.empty();
   const auto local_n = static_cast<std::uint32_t>(households_.size());
+  pending_draws_.clear();
   for (std::size_t i = 0; i < due.size(); ++i) {
     if (i + kFar < due.size()) {
       const std::uint32_t far = due[i + kFar] / agents::kMaxGroups;
-      __builtin_prefetch(&households_[far]);
-      if (network) __builtin_prefetch(edges_.data() + edge_begin_[far]);
+      const auto* record = reinterpret_cast<const char*>(&households_[far]);
+      __builtin_prefetch(record);
+      __builtin_prefetch(record + sizeof(Household) - 1);
+      if (network) __builtin_prefetch(&edge_begin_[far + 1]);
+    }
+    if (network && i + kMid < due.size()) {
+      const std::uint32_t mid = due[i + kMid] / agents::kMaxGroups;
+      __builtin_prefetch(edges_.data() + edge_begin_[mid]);
+      __builtin_prefetch(edges_.data() + edge_begin_[mid + 1] - 1);
     }
     if (network && i + kNear < due.size()) {
       const std::uint32_t near = due[i + kNear] / agents::kMaxGroups;
@@ -1392,6 +1402,7 @@ void Simulation::phase_consumers(Tick t) {
     const std::uint32_t entry = due[i];
     household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t);
   }
+  resolve_purchase_draws();
   engine::LargeVector<std::uint32_t>().swap(bucket);  // release the month's memory
   // One order per (supplier, option) for all of this rank's purchases, and one per
   // (shop, option) with the exact sum of the shop's margins. Both go out in
@@ -1480,6 +1491,90 @@ void Simulation::phase_consumers(Tick t) {
   }
 }
 
+void Simulation::resolve_purchase_draws() {
+  // Each purchase's supplier and shop searches start from a guide entry, read a
+  // few menu entries and then count the order: four dependent loads into menus
+  // and order tables too large for the L2 cache. They run as a software
+  // pipeline over the tick's purchases: guide entries are prefetched kGuide
+  // draws ahead, menu entries kEntry ahead, the searches run kSearch ahead and
+  // prefetch the order counters that the booking at draw i then updates. All
+  // totals are integer sums or first-seen prices, so the order of the purchases
+  // does not change them.
+  constexpr std::size_t kGuide = 24;
+  constexpr std::size_t kEntry = 16;
+  constexpr std::size_t kSearch = 8;
+  auto& draws = pending_draws_;
+  const std::size_t n = draws.size();
+  auto supplier_menu = [&](const PendingDraw& d) -> const SupplierMenu& {
+    return menus_[d.group][d.choice];
+  };
+  auto shop_menu = [&](const PendingDraw& d) -> const SupplierMenu& {
+    return retail_menus_[d.group][d.choice];
+  };
+  auto prefetch_guide = [](const SupplierMenu& m, double x) {
+    if (!m.guide.empty() && x >= 0)
+      __builtin_prefetch(&m.guide[guide_bin(m.guide, m.bins_per_unit, x)]);
+  };
+  auto prefetch_entry = [](const SupplierMenu& m, double x) {
+    if (m.guide.empty() || !(x >= 0)) return;
+    const std::size_t r =
+        std::min<std::size_t>(m.guide[guide_bin(m.guide, m.bins_per_unit, x)], m.ids.size() - 1);
+    __builtin_prefetch(&m.cumulative[r]);
+    __builtin_prefetch(&m.ids[r]);
+    if (!m.prices.empty()) __builtin_prefetch(&m.prices[r]);
+  };
+  auto search = [](const SupplierMenu& m, double x) {
+    return std::min<std::size_t>(guided_upper_bound(m.cumulative, m.guide, m.bins_per_unit, x),
+                                 m.ids.size() - 1);
+  };
+  auto search_and_prefetch_counters = [&](PendingDraw& d) {
+    const auto& menu = supplier_menu(d);
+    const std::size_t at = search(menu, d.pick);
+    d.price = menu.prices[at];
+    d.supplier_key =
+        static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin) * kOpt + d.choice;
+    __builtin_prefetch(&order_counts_[d.supplier_key]);
+    __builtin_prefetch(&order_prices_[d.supplier_key]);
+    if (d.shop_pick < 0) return;
+    const auto& shop = shop_menu(d);
+    d.shop_key =
+        static_cast<std::uint32_t>(shop.ids[search(shop, d.shop_pick)] - ids_.companies_begin) *
+            kOpt +
+        d.choice;
+    __builtin_prefetch(&shop_counts_[d.shop_key]);
+    __builtin_prefetch(&shop_margin_raw_[d.shop_key]);
+  };
+  auto book = [&](const PendingDraw& d) {
+    if (order_counts_[d.supplier_key]++ == 0) {
+      order_keys_.push_back(d.supplier_key);
+      order_prices_[d.supplier_key] = d.price;
+    }
+    if (d.shop_pick < 0) return;
+    const double units = params_.groups[d.group].units_per_purchase * params_.household_weight;
+    if (shop_counts_[d.shop_key]++ == 0) shop_keys_.push_back(d.shop_key);
+    shop_margin_raw_[d.shop_key] +=
+        Euro::from_double(units * (d.price * params_.retail_margin)).raw();
+    local_[d.group][kRetailMargin] += milli(units * d.price * params_.retail_margin);
+  };
+  // Stage s works on draw i - lag(s); every draw passes through all four stages.
+  for (std::size_t i = 0; i < n + kGuide; ++i) {
+    if (i < n) {
+      const auto& d = draws[i];
+      prefetch_guide(supplier_menu(d), d.pick);
+      prefetch_guide(shop_menu(d), d.shop_pick);
+    }
+    if (i >= kGuide - kEntry && i - (kGuide - kEntry) < n) {
+      const auto& d = draws[i - (kGuide - kEntry)];
+      prefetch_entry(supplier_menu(d), d.pick);
+      prefetch_entry(shop_menu(d), d.shop_pick);
+    }
+    if (i >= kGuide - kSearch && i - (kGuide - kSearch) < n)
+      search_and_prefetch_counters(draws[i - (kGuide - kSearch)]);
+    if (i >= kGuide) book(draws[i - kGuide]);
+  }
+  draws.clear();
+}
+
 void Simulation::update_purchase_views() {
   // An option costs its expected cost-plus price, plus the shop margin when bought
   // in a shop (with probability a_k, the capacity share of shops stocking it), or the
@@ -1526,7 +1621,6 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
   auto& row = local_[idx(g)];
   const AgentId id = first_household_ + local;
   RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g));
-  const double units = gp.units_per_purchase * params_.household_weight;
 
   // End of life of the product: repair, resell/donate, separate collection or residual waste.
   agents::ChoiceSituation eol;
@@ -1584,36 +1678,19 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
       }
       if (buys) {
         purchase_choice = static_cast<std::uint8_t>(choice);
-        const auto& menu = menus_[idx(g)][static_cast<std::size_t>(choice)];
-        const double pick = rs.uniform() * menu.cumulative.back();
-        const auto at = std::min<std::size_t>(
-            guided_upper_bound(menu.cumulative, menu.guide, menu.bins_per_unit, pick),
-            menu.ids.size() - 1);
-        const double price = menu.prices[at];
-        const auto supplier = static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin);
-        const auto key = supplier * kOpt + static_cast<std::uint32_t>(choice);
-        if (order_counts_[key]++ == 0) {
-          order_keys_.push_back(key);
-          order_prices_[key] = price;
-        }
         row[idx(kPurchasesLinear + static_cast<int>(choice))] += view.units_milli;
-        // The shop: drawn by capacity over all shops; a shop that does not stock the
-        // option means the household buys it directly from the supplier.
-        const auto& shop = retail_menus_[idx(g)][static_cast<std::size_t>(choice)];
+        // The supplier is drawn by demand weight; the shop by capacity over all shops,
+        // and a shop that does not stock the option means the household buys it
+        // directly from the supplier. The searches run batched after the events
+        // (resolve_purchase_draws), from these uniforms.
+        const auto option = static_cast<std::size_t>(choice);
+        const double pick = rs.uniform() * menus_[idx(g)][option].cumulative.back();
+        const auto& shop = retail_menus_[idx(g)][option];
         RandomStream shop_rs(params_.seed, id, t, per_group(agents::purpose::kRetailer, g));
         const double shop_pick = shop_rs.uniform() * shops;
-        if (!shop.cumulative.empty() && shop_pick < shop.cumulative.back()) {
-          const auto sat = std::min<std::size_t>(
-              guided_upper_bound(shop.cumulative, shop.guide, shop.bins_per_unit, shop_pick),
-              shop.ids.size() - 1);
-          const auto shop_key =
-              static_cast<std::uint32_t>(shop.ids[sat] - ids_.companies_begin) * kOpt +
-              static_cast<std::uint32_t>(choice);
-          if (shop_counts_[shop_key]++ == 0) shop_keys_.push_back(shop_key);
-          shop_margin_raw_[shop_key] +=
-              Euro::from_double(units * (price * params_.retail_margin)).raw();
-          row[kRetailMargin] += milli(units * price * params_.retail_margin);
-        }
+        const bool in_shop = !shop.cumulative.empty() && shop_pick < shop.cumulative.back();
+        pending_draws_.push_back({pick, in_shop ? shop_pick : -1.0, static_cast<std::uint8_t>(g),
+                                  static_cast<std::uint8_t>(choice), 0, 0, 0.0});
       }
     }
     schedule(local, g, t + static_cast<Tick>(lifetimes_[idx(g)].months(rs.uniform())));

@@ -144,6 +144,18 @@ class Simulation {
     std::uint8_t choice;
     std::uint8_t eol;
   };
+  // A purchase whose supplier and shop are still to be drawn (resolve_purchase_draws):
+  // the event's uniforms scaled to the menus' totals. shop_pick < 0: no shop stocks it.
+  struct PendingDraw {
+    double pick;
+    double shop_pick;
+    std::uint8_t group;
+    std::uint8_t choice;
+    // Filled by resolve_purchase_draws a few draws ahead of booking.
+    std::uint32_t supplier_key;
+    std::uint32_t shop_key;
+    double price;
+  };
   // What a chain table knows of a member from its monthly report.
   struct MemberIntent {
     AgentId id;
@@ -233,6 +245,8 @@ class Simulation {
   void review_company(agents::Company& c, std::size_t index, engine::Tick t);
   void form_chain_projects(int group);
   void household_event(std::uint32_t local, int group, engine::Tick t);
+  // Draws the suppliers and shops of the tick's purchases and counts the orders.
+  void resolve_purchase_draws();
   void update_purchase_views();
   void public_procurement();
   void adaptive_review();
@@ -366,6 +380,7 @@ class Simulation {
   // Derived scratch: the due bucket sorted by local index (radix sort buffer).
   engine::LargeVector<std::uint32_t> bucket_scratch_;
   std::vector<PendingChoice> pending_choices_;
+  std::vector<PendingDraw> pending_draws_;  // derived scratch of the consumers phase
 
   // Market state, identical on every rank.
   std::vector<GroupPrices> prices_;
