@@ -2,8 +2,11 @@
 // (theory of planned behaviour with a logit choice, MODEL.md).
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "agents/types.hpp"
 
@@ -53,16 +56,65 @@ struct ChoiceSituation {
 using PurchaseSituation = ChoiceSituation;
 
 // Behavioural intention BI_k = w_a A_k + w_sn SN_k + w_pbc PBC_k + bonus - habit.
-std::array<double, kOptions> choice_intentions(const ChoiceRule& rule, double attitude,
-                                               const ChoiceSituation& s);
-
 // Logit choice P(k) = exp(BI_k / tau) / sum_j exp(BI_j / tau) over available options.
-std::array<double, kOptions> choice_probabilities(const ChoiceRule& rule, double attitude,
-                                                  const ChoiceSituation& s);
+// choose() draws an option with one uniform from `rs` and requires at least one
+// available option. Defined here so that the per-event callers inline them.
+inline std::array<double, kOptions> choice_intentions(const ChoiceRule& rule, double attitude,
+                                                      const ChoiceSituation& s) {
+  double max_cost = 0;
+  for (int k = 0; k < kOptions; ++k)
+    if (s.available[static_cast<std::size_t>(k)])
+      max_cost = std::max(max_cost, s.cost[static_cast<std::size_t>(k)]);
+  std::array<double, kOptions> bi{};
+  for (int k = 0; k < kOptions; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    const auto option = static_cast<std::uint8_t>(k);
+    const double a = option == s.linear_option ? 1.0 - attitude : attitude;
+    const double pbc = max_cost > 0 ? -s.cost[i] / max_cost : 0.0;
+    bi[i] = rule.w_attitude * a + rule.w_social * s.social_share[i] + rule.w_pbc * pbc;
+    if (option == rule.default_option) bi[i] += rule.default_bonus;
+    if (option != s.last_choice) bi[i] -= rule.habit;
+  }
+  return bi;
+}
 
-// Draws an option with one uniform from `rs`. Requires at least one available option.
-std::uint8_t choose(const ChoiceRule& rule, double attitude, const ChoiceSituation& s,
-                    RandomStream& rs);
+inline std::array<double, kOptions> choice_probabilities(const ChoiceRule& rule, double attitude,
+                                                         const ChoiceSituation& s) {
+  const auto bi = choice_intentions(rule, attitude, s);
+  double best = -std::numeric_limits<double>::infinity();
+  for (int k = 0; k < kOptions; ++k)
+    if (s.available[static_cast<std::size_t>(k)])
+      best = std::max(best, bi[static_cast<std::size_t>(k)]);
+  std::array<double, kOptions> p{};
+  double total = 0;
+  for (int k = 0; k < kOptions; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    // Subtracting the best intention keeps exp() finite for small temperatures;
+    // the best option's term is exp(0) = 1 exactly, so it skips the call.
+    p[i] = !s.available[i] ? 0.0
+           : bi[i] == best ? 1.0
+                           : std::exp((bi[i] - best) / rule.temperature);
+    total += p[i];
+  }
+  for (auto& x : p) x /= total;
+  return p;
+}
+
+inline std::uint8_t choose(const ChoiceRule& rule, double attitude, const ChoiceSituation& s,
+                           RandomStream& rs) {
+  const auto p = choice_probabilities(rule, attitude, s);
+  const double u = rs.uniform();
+  double cumulative = 0;
+  int last_available = 0;
+  for (int k = 0; k < kOptions; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    if (!s.available[i]) continue;
+    last_available = k;
+    cumulative += p[i];
+    if (u < cumulative) return static_cast<std::uint8_t>(k);
+  }
+  return static_cast<std::uint8_t>(last_available);
+}
 
 // Purchase-specific names for the same rule.
 inline std::array<double, kOptions> purchase_intentions(const ChoiceRule& r, double a,
