@@ -116,6 +116,69 @@ inline std::uint8_t choose(const ChoiceRule& rule, double attitude, const Choice
   return static_cast<std::uint8_t>(last_available);
 }
 
+// The logit choice of choose(), computed by factors: exp(BI_k / tau) is the product
+// of an attitude factor, a social factor, an option factor (PBC from the costs, and
+// the default bonus) and, for options other than the last choice, a habit factor.
+// Option factors are the same for every household of a group (and municipality) in
+// a month, and social factors depend only on a neighbour count and the degree, so
+// both are computed once; a choice then costs one exp() (its attitude) instead of
+// one per option, and no division. The same distribution as choose(), rounded
+// differently (tests/agents/test_decisions.cpp compares the two).
+class FactoredLogit {
+ public:
+  // Social factors are tabulated for neighbourhoods up to this size.
+  static constexpr std::uint64_t kMaxTabulatedDegree = 32;
+
+  FactoredLogit() : FactoredLogit(ChoiceRule{}) {}
+  explicit FactoredLogit(const ChoiceRule& rule);
+
+  // False when a product of factors could leave the range of a double (temperature
+  // far below the weights); choose() must then be used.
+  bool usable() const { return usable_; }
+
+  // exp((w_pbc PBC_k + bonus_k) / tau) for the costs of s; 0 for unavailable options.
+  std::array<double, kOptions> option_factors(const ChoiceSituation& s) const;
+
+  // exp(w_sn SN_k / tau) with SN_k = count[k] / total (all 1 when total is 0).
+  std::array<double, kOptions> social_factors(const std::array<std::uint64_t, kOptions>& count,
+                                              std::uint64_t total) const;
+
+  // Draws an option with one uniform from `rs`, with P(k) proportional to the product
+  // of its factors. Requires usable() and an option factor > 0.
+  std::uint8_t choose(double attitude, std::uint8_t linear_option, std::uint8_t last_choice,
+                      const std::array<double, kOptions>& option_factor,
+                      const std::array<double, kOptions>& social_factor, RandomStream& rs) const {
+    const double circular = std::exp(rule_.w_attitude * attitude * inv_tau_);
+    const double linear = attitude_total_ / circular;  // exp(w_a (1 - a) / tau)
+    std::array<double, kOptions> w{};
+    double total = 0;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      const auto option = static_cast<std::uint8_t>(k);
+      w[k] = option_factor[k] * social_factor[k] * (option == linear_option ? linear : circular) *
+             (option == last_choice ? 1.0 : habit_factor_);
+      total += w[k];
+    }
+    const double u = rs.uniform() * total;
+    double cumulative = 0;
+    std::uint8_t last_positive = 0;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      if (!(w[k] > 0)) continue;
+      last_positive = static_cast<std::uint8_t>(k);
+      cumulative += w[k];
+      if (u < cumulative) return last_positive;
+    }
+    return last_positive;
+  }
+
+ private:
+  ChoiceRule rule_;
+  double inv_tau_ = 0;
+  double habit_factor_ = 1;    // exp(-habit / tau)
+  double attitude_total_ = 1;  // exp(w_a / tau)
+  bool usable_ = false;
+  std::array<double, (kMaxTabulatedDegree + 1) * (kMaxTabulatedDegree + 1)> social_{};
+};
+
 // Purchase-specific names for the same rule.
 inline std::array<double, kOptions> purchase_intentions(const ChoiceRule& r, double a,
                                                         const ChoiceSituation& s) {

@@ -166,6 +166,8 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
       reports_(comm_, partition_),
       ghosts_(comm_, partition_),
       projects_(comm_, partition_) {
+  purchase_logit_ = agents::FactoredLogit(params_.purchase);
+  eol_logit_ = agents::FactoredLogit(params_.end_of_life);
   for (const auto& g : params_.groups) {
     group_ids_.push_back(g.id);
     // Tables as long as the horizon: later events are never scheduled.
@@ -862,37 +864,6 @@ agents::StrategyEconomics Simulation::economics(
   return e;
 }
 
-std::array<double, agents::kOptions> Simulation::social_shares(std::uint32_t local, int group,
-                                                               bool eol) const {
-  std::array<double, kOpt> share{};
-  if (params_.global_mixing) {
-    const auto& counts = eol ? eol_counts_[idx(group)] : choice_counts_[idx(group)];
-    std::int64_t total = 0;
-    for (auto x : counts) total += x;
-    if (total > 0)
-      for (int k = 0; k < kOpt; ++k)
-        share[idx(k)] = static_cast<double>(counts[idx(k)]) / static_cast<double>(total);
-    return share;
-  }
-  const std::size_t groups = params_.groups.size();
-  const std::uint32_t b = edge_begin_[local];
-  const std::uint32_t e = edge_begin_[local + 1];
-  if (b == e) return share;
-  const auto& ghosts = eol ? ghost_eol_ : ghost_choice_;
-  std::array<int, kOpt> count{};
-  for (std::uint32_t k = b; k < e; ++k) {
-    const std::uint32_t v = edges_[k];
-    if (v & kGhostBit) {
-      ++count[ghosts[(v & ~kGhostBit) * groups + idx(group)]];
-    } else {
-      const auto& n = households_[v];
-      ++count[eol ? n.last_eol[idx(group)] : n.last_choice[idx(group)]];
-    }
-  }
-  for (int k = 0; k < kOpt; ++k) share[idx(k)] = count[idx(k)] / static_cast<double>(e - b);
-  return share;
-}
-
 void Simulation::rebuild_derived() {
   order_counts_.clear();
   order_prices_.clear();
@@ -914,24 +885,23 @@ void Simulation::rebuild_derived() {
   }
 }
 
-void Simulation::social_shares_both(std::uint32_t local, int group,
-                                    std::array<double, agents::kOptions>& eol,
-                                    std::array<double, agents::kOptions>& purchase) const {
+void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out) const {
+  out = {};
   if (params_.global_mixing) {
-    eol = social_shares(local, group, true);
-    purchase = social_shares(local, group, false);
+    for (int k = 0; k < kOpt; ++k) {
+      out.purchase[idx(k)] = static_cast<std::uint64_t>(choice_counts_[idx(group)][idx(k)]);
+      out.eol[idx(k)] = static_cast<std::uint64_t>(eol_counts_[idx(group)][idx(k)]);
+      out.purchase_total += out.purchase[idx(k)];
+      out.eol_total += out.eol[idx(k)];
+    }
     return;
   }
-  eol = {};
-  purchase = {};
   const std::uint32_t b = edge_begin_[local];
   const std::uint32_t e = edge_begin_[local + 1];
-  if (b == e) return;
+  out.purchase_total = out.eol_total = e - b;
   // Ghost entries (kGhostBit set) index past the local households.
   const std::uint8_t* row = seen_.data() + idx(group) * seen_stride_;
   const auto local_n = static_cast<std::uint32_t>(households_.size());
-  std::array<std::uint32_t, kOpt> count_choice{};
-  std::array<std::uint32_t, kOpt> count_eol{};
   if (e - b < 0xFFFFu) {
     // Four 16-bit counters per 64-bit register: no store-to-load chain.
     std::uint64_t acc_choice = 0;
@@ -942,22 +912,40 @@ void Simulation::social_shares_both(std::uint32_t local, int group,
       acc_choice += std::uint64_t{1} << ((seen & 3u) * 16u);
       acc_eol += std::uint64_t{1} << ((seen >> 2) * 16u);
     }
-    for (std::size_t k = 0; k < count_choice.size(); ++k) {
-      count_choice[k] = static_cast<std::uint32_t>((acc_choice >> (16 * k)) & 0xFFFFu);
-      count_eol[k] = static_cast<std::uint32_t>((acc_eol >> (16 * k)) & 0xFFFFu);
+    for (std::size_t k = 0; k < out.purchase.size(); ++k) {
+      out.purchase[k] = (acc_choice >> (16 * k)) & 0xFFFFu;
+      out.eol[k] = (acc_eol >> (16 * k)) & 0xFFFFu;
     }
   } else {
     for (std::uint32_t k = b; k < e; ++k) {
       const std::uint32_t v = edges_[k];
       const std::uint8_t seen = row[(v & ~kGhostBit) + (v >> 31) * local_n];
-      ++count_choice[seen & 3u];
-      ++count_eol[seen >> 2];
+      ++out.purchase[seen & 3u];
+      ++out.eol[seen >> 2];
     }
   }
-  for (int k = 0; k < kOpt; ++k) {
-    eol[idx(k)] = static_cast<int>(count_eol[idx(k)]) / static_cast<double>(e - b);
-    purchase[idx(k)] = static_cast<int>(count_choice[idx(k)]) / static_cast<double>(e - b);
-  }
+}
+
+std::uint8_t Simulation::logit_choice(const agents::FactoredLogit& logit,
+                                      const agents::ChoiceRule& rule, double attitude,
+                                      std::uint8_t linear_option, std::uint8_t last_choice,
+                                      const std::array<double, kOpt>& option_factor,
+                                      const std::array<double, kOpt>& cost,
+                                      const std::array<bool, kOpt>& available,
+                                      const std::array<std::uint64_t, kOpt>& count,
+                                      std::uint64_t total, RandomStream& rs) const {
+  if (logit.usable())
+    return logit.choose(attitude, linear_option, last_choice, option_factor,
+                        logit.social_factors(count, total), rs);
+  agents::ChoiceSituation s;
+  for (std::size_t k = 0; k < s.social_share.size(); ++k)
+    s.social_share[k] =
+        total > 0 ? static_cast<double>(count[k]) / static_cast<double>(total) : 0.0;
+  s.cost = cost;
+  s.available = available;
+  s.last_choice = last_choice;
+  s.linear_option = linear_option;
+  return agents::choose(rule, attitude, s, rs);
 }
 
 // ---------------------------------------------------------------- phases ----
@@ -1598,6 +1586,12 @@ void Simulation::update_purchase_views() {
       view.available[idx(k)] = !menu.ids.empty();
       view.any_available = view.any_available || view.available[idx(k)];
     }
+    if (purchase_logit_.usable()) {
+      agents::ChoiceSituation s;
+      s.cost = view.cost;
+      s.available = view.available;
+      view.option_factor = purchase_logit_.option_factors(s);
+    }
     // End of life: repair, resell, separate collection (per municipality, below), residual.
     const double units = gp.units_per_purchase * params_.household_weight;
     const double kg = units * gp.unit_mass_kg;
@@ -1613,6 +1607,19 @@ void Simulation::update_purchase_views() {
     const double density = std::min(1.0, density0_[m] + density_rise_);
     collection_effort_[m] = params_.collection_effort * (1.0 - density);
   }
+  // End-of-life option factors per group and municipality (the collection effort
+  // differs by municipality; everything else is the group's).
+  eol_option_factors_.resize(groups * collection_effort_.size());
+  if (!eol_logit_.usable()) return;
+  for (std::size_t g = 0; g < groups; ++g)
+    for (std::size_t m = 0; m < collection_effort_.size(); ++m) {
+      agents::ChoiceSituation s;
+      s.cost = purchase_views_[g].eol_cost;
+      s.cost[static_cast<std::size_t>(agents::EolOption::kCollect)] =
+          collection_effort_[m] * params_.groups[g].collection_effort_factor;
+      s.available = {true, true, true, true};
+      eol_option_factors_[g * collection_effort_.size() + m] = eol_logit_.option_factors(s);
+    }
 }
 
 void Simulation::household_event(std::uint32_t local, int g, Tick t) {
@@ -1623,20 +1630,19 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
   RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g));
 
   // End of life of the product: repair, resell/donate, separate collection or residual waste.
-  agents::ChoiceSituation eol;
-  std::array<double, kOpt> purchase_share{};
-  social_shares_both(local, g, eol.social_share, purchase_share);
-  eol.cost = purchase_views_[idx(g)].eol_cost;
-  eol.cost[static_cast<std::size_t>(agents::EolOption::kCollect)] =
-      collection_effort_[h.municipality] * gp.collection_effort_factor;
-  eol.available = {true, true, true, true};
-  eol.last_choice = h.last_eol[idx(g)];
-  eol.linear_option = static_cast<std::uint8_t>(agents::EolOption::kResidual);
-  const auto e =
-      static_cast<agents::EolOption>(agents::choose(params_.end_of_life, h.eol_attitude, eol, rs));
-  const auto eol_choice = static_cast<std::uint8_t>(e);
-  std::uint8_t purchase_choice = h.last_choice[idx(g)];
+  NeighbourCounts seen;
+  neighbour_counts(local, g, seen);
   const auto& view = purchase_views_[idx(g)];
+  std::array<double, kOpt> eol_cost = view.eol_cost;
+  eol_cost[static_cast<std::size_t>(agents::EolOption::kCollect)] =
+      collection_effort_[h.municipality] * gp.collection_effort_factor;
+  const auto& eol_factor = eol_option_factors_[idx(g) * collection_effort_.size() + h.municipality];
+  const auto eol_choice =
+      logit_choice(eol_logit_, params_.end_of_life, h.eol_attitude,
+                   static_cast<std::uint8_t>(agents::EolOption::kResidual), h.last_eol[idx(g)],
+                   eol_factor, eol_cost, {true, true, true, true}, seen.eol, seen.eol_total, rs);
+  const auto e = static_cast<agents::EolOption>(eol_choice);
+  std::uint8_t purchase_choice = h.last_choice[idx(g)];
   if (e == agents::EolOption::kRepair) {
     // Repaired: no waste and no purchase; the product lives on.
     row[kRepairs] += view.units_milli;
@@ -1654,15 +1660,13 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
     }
     // Purchase of the replacement; the options' costs are the same for every
     // household of the group this month (update_purchase_views).
-    agents::ChoiceSituation s;
-    s.social_share = purchase_share;
-    s.cost = view.cost;
-    s.available = view.available;
     const double shops = view.shops;
-    s.last_choice = h.last_choice[idx(g)];
-    s.linear_option = static_cast<std::uint8_t>(Option::kNewLinear);
+    const auto last = h.last_choice[idx(g)];
+    constexpr auto kLinear = static_cast<std::uint8_t>(Option::kNewLinear);
     if (view.any_available) {
-      Option choice = agents::choose_purchase(params_.purchase, h.attitude, s, rs);
+      auto choice = static_cast<Option>(logit_choice(
+          purchase_logit_, params_.purchase, h.attitude, kLinear, last, view.option_factor,
+          view.cost, view.available, seen.purchase, seen.purchase_total, rs));
       bool buys = true;
       if (choice == Option::kSecondHand) {
         row[kSecondHandWanted] += view.units_milli;
@@ -1670,10 +1674,16 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
         // household chooses again among the other options (none left: no purchase).
         constexpr auto kSh = static_cast<std::size_t>(Option::kSecondHand);
         if (params_.resale_supply && rs.uniform() >= second_hand_availability_[idx(g)]) {
-          s.available[kSh] = false;
+          auto available = view.available;
+          auto factor = view.option_factor;
+          available[kSh] = false;
+          factor[kSh] = 0;
           buys = false;
-          for (std::size_t k = 0; k < s.available.size(); ++k) buys = buys || s.available[k];
-          if (buys) choice = agents::choose_purchase(params_.purchase, h.attitude, s, rs);
+          for (std::size_t k = 0; k < available.size(); ++k) buys = buys || available[k];
+          if (buys)
+            choice = static_cast<Option>(logit_choice(purchase_logit_, params_.purchase, h.attitude,
+                                                      kLinear, last, factor, view.cost, available,
+                                                      seen.purchase, seen.purchase_total, rs));
         }
       }
       if (buys) {

@@ -211,6 +211,7 @@ class Simulation {
   struct PurchaseView {
     std::array<double, agents::kOptions> cost{};
     std::array<bool, agents::kOptions> available{};
+    std::array<double, agents::kOptions> option_factor{};  // purchase_logit_.option_factors
     bool any_available = false;
     double shops = 0;  // alive retail capacity of the group
     // End-of-life costs; the collection effort is per municipality (collection_effort_).
@@ -298,12 +299,25 @@ class Simulation {
   double learning_factor(int group, int s) const;
   bool is_local_company(AgentId id) const;
   agents::Company& company(AgentId id);
-  std::array<double, agents::kOptions> social_shares(std::uint32_t local, int group,
-                                                     bool eol) const;
-  // Both social shares of a household at once (end of life, purchase): one scan
-  // of its neighbours' packed choices; the same values as social_shares.
-  void social_shares_both(std::uint32_t local, int group, std::array<double, agents::kOptions>& eol,
-                          std::array<double, agents::kOptions>& purchase) const;
+  // What a household sees of the last choices of its neighbours (with global mixing,
+  // of all households): per option, how many chose it, out of how many.
+  struct NeighbourCounts {
+    std::array<std::uint64_t, agents::kOptions> purchase{};
+    std::array<std::uint64_t, agents::kOptions> eol{};
+    std::uint64_t purchase_total = 0;
+    std::uint64_t eol_total = 0;
+  };
+  // One scan of the household's neighbours' packed choices gives both counts.
+  void neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out) const;
+  // One logit choice of a household event: by factors (agents::FactoredLogit) when the
+  // rule allows it, else by agents::choose() from the same inputs.
+  std::uint8_t logit_choice(const agents::FactoredLogit& logit, const agents::ChoiceRule& rule,
+                            double attitude, std::uint8_t linear_option, std::uint8_t last_choice,
+                            const std::array<double, agents::kOptions>& option_factor,
+                            const std::array<double, agents::kOptions>& cost,
+                            const std::array<bool, agents::kOptions>& available,
+                            const std::array<std::uint64_t, agents::kOptions>& count,
+                            std::uint64_t total, agents::RandomStream& rs) const;
   static std::uint8_t pack_seen(std::uint8_t choice, std::uint8_t eol) {
     return static_cast<std::uint8_t>(choice | (eol << 2));
   }
@@ -415,6 +429,11 @@ class Simulation {
   std::vector<float> density0_;  // collection density per municipality at the start
   // Derived at the start of each consumers phase (never saved).
   std::vector<PurchaseView> purchase_views_;
+  // The households' two logit rules by factors, and the end-of-life option factors
+  // per [group * municipalities + municipality] of this month.
+  agents::FactoredLogit purchase_logit_;
+  agents::FactoredLogit eol_logit_;
+  std::vector<std::array<double, agents::kOptions>> eol_option_factors_;
   std::vector<double> collection_effort_;  // per municipality: effort x (1 - density)
   double density_rise_ = 0;
   double procurement_circular_ = 0;

@@ -100,6 +100,116 @@ TEST(EndOfLifeRule, ResidualWasteIsTheLinearOption) {
   EXPECT_NEAR(bi[2], 0.39 * 0.8 - 0.44 * 5.0 / 30.0, 1e-12);
 }
 
+// FactoredLogit must draw what choose() draws: with the same uniform the two pick
+// the same option unless the uniform falls within rounding of a cumulative
+// boundary (chance ~1e-13 per draw), so every draw below must agree.
+struct FactoredCase {
+  ChoiceRule rule;
+  double attitude;
+  ChoiceSituation s;
+  std::array<std::uint64_t, kOptions> count;
+  std::uint64_t total;
+};
+
+std::vector<FactoredCase> factored_cases() {
+  std::vector<FactoredCase> cases;
+  const ChoiceRule purchase;  // defaults, tau 0.05
+  const ChoiceRule eol{0.39, 0.27, 0.44, 0.05, 0.0, 0, 0.0};
+  ChoiceRule bonus{0.464, 0.497, 0.382, 0.2, 0.15, 1, 0.3};
+  ChoiceRule warm{0.8, 0.1, 0.6, 1.0, 0.0, 0, 0.05};
+  auto s = all_available();
+  // A neighbourhood of 10 (tabulated) and the shares' counts of all_available.
+  cases.push_back({purchase, 0.3, s, {7, 1, 2, 0}, 10});
+  // No neighbours: every social factor is 1 (SN 0).
+  cases.push_back({purchase, 0.7, s, {0, 0, 0, 0}, 0});
+  // A degree beyond the table (exp per option) and the last choice not the linear one.
+  s.last_choice = 2;
+  cases.push_back({bonus, 0.55, s, {20, 5, 11, 4}, 40});
+  // Unavailable options get no weight.
+  s.available = {true, false, true, false};
+  cases.push_back({warm, 0.9, s, {1, 3, 0, 28}, 32});
+  // All costs zero (PBC 0 for every option).
+  s.available = {true, true, true, true};
+  s.cost = {0, 0, 0, 0};
+  cases.push_back({bonus, 0.1, s, {0, 1, 0, 0}, 1});
+  // End of life: residual waste is the linear option.
+  ChoiceSituation e;
+  e.available = {true, true, true, true};
+  e.cost = {30, 10, 5, 20};
+  e.linear_option = static_cast<std::uint8_t>(EolOption::kResidual);
+  e.last_choice = static_cast<std::uint8_t>(EolOption::kCollect);
+  cases.push_back({eol, 0.8, e, {2, 0, 3, 5}, 10});
+  for (auto& c : cases)
+    for (std::size_t k = 0; k < kOptions; ++k)
+      c.s.social_share[k] =
+          c.total > 0 ? static_cast<double>(c.count[k]) / static_cast<double>(c.total) : 0.0;
+  return cases;
+}
+
+TEST(FactoredLogit, DrawsTheSameOptionAsChooseWithTheSameUniform) {
+  int case_index = 0;
+  for (const auto& c : factored_cases()) {
+    const FactoredLogit logit(c.rule);
+    ASSERT_TRUE(logit.usable());
+    const auto option = logit.option_factors(c.s);
+    const auto social = logit.social_factors(c.count, c.total);
+    const auto p = choice_probabilities(c.rule, c.attitude, c.s);
+    std::array<int, kOptions> picked{};
+    for (int i = 0; i < 20000; ++i) {
+      RandomStream a(11, static_cast<AgentId>(i), 5, 2);
+      RandomStream b(11, static_cast<AgentId>(i), 5, 2);
+      const auto expected = choose(c.rule, c.attitude, c.s, a);
+      const auto got =
+          logit.choose(c.attitude, c.s.linear_option, c.s.last_choice, option, social, b);
+      ASSERT_EQ(got, expected) << "case " << case_index << " draw " << i;
+      ++picked[got];
+    }
+    // Every option with a probability above 1 % is drawn, none unavailable is.
+    for (std::size_t k = 0; k < kOptions; ++k) {
+      if (!c.s.available[k]) {
+        EXPECT_EQ(picked[k], 0) << "case " << case_index;
+      }
+      if (p[k] > 0.01) {
+        EXPECT_GT(picked[k], 0) << "case " << case_index;
+      }
+    }
+    ++case_index;
+  }
+}
+
+TEST(FactoredLogit, FactorsAreTheExponentialsOfTheIntentionTerms) {
+  ChoiceRule r{0.5, 0.4, 0.3, 0.25, 0.2, 2, 0.1};
+  const FactoredLogit logit(r);
+  ASSERT_TRUE(logit.usable());
+  auto s = all_available();
+  s.available[1] = false;
+  const auto f = logit.option_factors(s);
+  // Largest available cost 100: PBC_k = -cost_k / 100; option 2 gets the bonus.
+  EXPECT_NEAR(f[0], std::exp(0.3 * -1.0 / 0.25), 1e-12);
+  EXPECT_EQ(f[1], 0.0);
+  EXPECT_NEAR(f[2], std::exp((0.3 * -0.6 + 0.2) / 0.25), 1e-12);
+  EXPECT_NEAR(f[3], std::exp(0.3 * -0.9 / 0.25), 1e-12);
+  // Social factors from counts, inside the table and beyond it.
+  const auto small = logit.social_factors({3, 1, 0, 2}, 6);
+  EXPECT_NEAR(small[0], std::exp(0.4 * 0.5 / 0.25), 1e-12);
+  EXPECT_NEAR(small[2], 1.0, 1e-15);
+  const auto large = logit.social_factors({50, 0, 25, 25}, 100);
+  EXPECT_NEAR(large[0], std::exp(0.4 * 0.5 / 0.25), 1e-12);
+  EXPECT_NEAR(large[3], std::exp(0.4 * 0.25 / 0.25), 1e-12);
+  const auto none = logit.social_factors({0, 0, 0, 0}, 0);
+  for (double x : none) EXPECT_EQ(x, 1.0);
+}
+
+TEST(FactoredLogit, NotUsableWhenFactorsCouldOverflow) {
+  PurchaseRule r;  // weights sum to 1.443
+  r.temperature = 0.05;
+  EXPECT_TRUE(FactoredLogit(r).usable());
+  r.temperature = 0.001;  // exp(1443) overflows a double: choose() must be used
+  EXPECT_FALSE(FactoredLogit(r).usable());
+  r.temperature = 0;
+  EXPECT_FALSE(FactoredLogit(r).usable());
+}
+
 TEST(BassRule, HazardMatchesClosedForm) {
   EXPECT_NEAR(bass_adoption_probability(0.03, 0.38, 0.5, 1.0 / 12),
               1 - std::exp(-(0.03 + 0.19) / 12), 1e-15);
