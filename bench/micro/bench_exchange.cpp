@@ -37,7 +37,8 @@ void BM_ExchangeOrders(benchmark::State& state) {
   std::vector<OrderMsg> msgs(n);
   RandomStream rs(1, 0, 0, 1);
   for (std::size_t i = 0; i < n; ++i)
-    msgs[i] = {rs.below(kCompanies), kCompanies + i, static_cast<std::uint32_t>(i % 6), 0, 10.0, 0};
+    msgs[i] = {
+        rs.below(kCompanies), kCompanies + i, static_cast<std::uint32_t>(i % 6), 0, 10.0, 0, 0, 0};
   // One untimed round first: the buffers keep their capacity from tick to tick
   // in a run, so the steady state excludes their first-touch page faults.
   for (const auto& m : msgs) exchange.post(m);

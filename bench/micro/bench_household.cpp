@@ -13,6 +13,7 @@
 namespace {
 
 using ketensim::agents::choose_purchase;
+using ketensim::agents::FactoredLogit;
 using ketensim::agents::Option;
 using ketensim::agents::PurchaseRule;
 using ketensim::agents::PurchaseSituation;
@@ -46,6 +47,26 @@ void BM_ChoosePurchase(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ChoosePurchase);
+
+// The same choice by factors, as the household events make it (agents::FactoredLogit):
+// option factors computed once (per group and month in the model), social factors
+// from a neighbour count of 10, one exp() per choice.
+void BM_ChoosePurchaseFactored(benchmark::State& state) {
+  const PurchaseRule rule = npce_rule();
+  const PurchaseSituation s = typical_situation();
+  const FactoredLogit logit(rule);
+  const auto option = logit.option_factors(s);
+  const auto social = logit.social_factors({6, 1, 2, 1}, 10);
+  RandomStream rs(20251013, 7, 3, 3);
+  float attitude = 0.2f;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        logit.choose(attitude, s.linear_option, s.last_choice, option, social, rs));
+    attitude = attitude > 0.9f ? 0.1f : attitude + 0.01f;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ChoosePurchaseFactored);
 
 // What phase_consumers does per due event, minus the neighbour scan and the message post.
 void BM_HouseholdEventKernel(benchmark::State& state) {
