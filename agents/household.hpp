@@ -12,22 +12,23 @@
 
 namespace ketensim::agents {
 
-// One household agent: 44 bytes plus its network edges (stored apart).
-struct Household {
+// One household agent: 28 bytes, aligned to 32 so that a record never spans two
+// cache lines, plus its network edges (stored apart). When its next purchase per
+// group is due is kept only by the event calendar (the model's buckets), not here.
+struct alignas(32) Household {
   float attitude = 0;      // attitude to circular purchase options, [0, 1]
   float eol_attitude = 0;  // attitude to circular end-of-life options, [0, 1]
   std::uint16_t municipality = 0;
   std::uint8_t income_class = 0;
   std::uint8_t reserved = 0;
-  // Tick of the next purchase per product group (kNoEvent when beyond the horizon).
-  std::array<std::uint16_t, kMaxGroups> due_tick{};
   // Last purchase choice (an Option) and last end-of-life choice (an EolOption) per group.
   std::array<std::uint8_t, kMaxGroups> last_choice{};
   std::array<std::uint8_t, kMaxGroups> last_eol{};
 
+  // A due tick beyond the horizon (checkpoints store one per group).
   static constexpr std::uint16_t kNoEvent = 0xFFFF;
 };
-static_assert(sizeof(Household) <= 48, "keep households compact");
+static_assert(sizeof(Household) == 32, "keep households to half a cache line");
 
 // End-of-life options (MODEL.md "Household: end of life").
 enum class EolOption : std::uint8_t { kRepair = 0, kResell = 1, kCollect = 2, kResidual = 3 };

@@ -9,7 +9,9 @@
 // fields in the agent structs).
 //
 // Saved (restored exactly):
-//   households_ (all fields, incl. due_tick, last_choice, last_eol) section "households"
+//   households_ (all fields, incl. last_choice, last_eol), and per household
+//     and group the tick of its next purchase (kNoEvent: none), read from
+//     buckets_ (the record does not hold it)                   section "households"
 //   companies_ (all fields, incl. cash, debt, belief, intentions,
 //     crisis_loan, flags, flows incl. units_circular)             section "companies"
 //   pending_ (pending subsidy applications, per company)          section "companies"
@@ -49,7 +51,7 @@
 //   links_, link_stride_ (firm links: from the seed and the slot id alone),
 //   slot_send_ (scratch), slot_counts_, slot_displs_ (allgather layout)
 // Rebuilt from saved state:
-//   buckets_ (event calendar) from households' due_tick
+//   buckets_ (event calendar) from the saved due ticks
 //   local_choice_counts_, local_eol_counts_ from households' last_choice, last_eol
 //   ghost_choice_, ghost_eol_: fetched from the owners of the ghost households
 // Derived, rebuilt by rebuild_derived() at the end of the restore (and of setup()):
@@ -92,7 +94,7 @@ using agents::Household;
 
 // A new field in an agent struct changes its size: add it to transfer() below,
 // then update the size here.
-static_assert(sizeof(Household) == 44,
+static_assert(sizeof(Household) == 32,
               "Household changed: update transfer(Household) in checkpoint.cpp");
 static_assert(sizeof(Company) == 128,
               "Company changed: update transfer(Company) in checkpoint.cpp");
@@ -126,10 +128,15 @@ void array_field(Ar& ar, std::array<T, N>& a) {
   for (auto& x : a) ar& x;
 }
 
+// A household's due tick per group (Household::kNoEvent: none before the horizon).
+using DueTicks = std::array<std::uint16_t, agents::kMaxGroups>;
+
+// The record layout of checkpoints is that of the household before its due ticks
+// moved to the event calendar: the due ticks sit between reserved and last_choice.
 template <class Ar>
-void transfer(Ar& ar, Household& h) {
+void transfer(Ar& ar, Household& h, DueTicks& due) {
   ar& h.attitude& h.eol_attitude& h.municipality& h.income_class& h.reserved;
-  array_field(ar, h.due_tick);
+  array_field(ar, due);
   array_field(ar, h.last_choice);
   array_field(ar, h.last_eol);
 }
@@ -233,10 +240,18 @@ std::string decode_error(const engine::CheckpointReader& in, const std::string& 
 }  // namespace
 
 void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick next_tick) const {
+  // Each household's next purchase per group, from the calendar (events before
+  // next_tick have been processed; their buckets are empty).
+  std::vector<DueTicks> due(households_.size());
+  for (auto& d : due) d.fill(Household::kNoEvent);
+  for (std::size_t t = next_tick; t < buckets_.size(); ++t)
+    for (const std::uint32_t entry : buckets_[t])
+      due[entry / agents::kMaxGroups][entry % agents::kMaxGroups] = static_cast<std::uint16_t>(t);
   save_chunks(out, "households", first_household_, households_.size(), kHouseholdChunk,
               [&](boost::archive::binary_oarchive& ar, std::size_t i) {
                 Household h = households_[i];
-                transfer(ar, h);
+                DueTicks d = due[i];
+                transfer(ar, h, d);
               });
   save_chunks(out, "companies", first_company_, companies_.size(), kCompanyChunk,
               [&](boost::archive::binary_oarchive& ar, std::size_t i) {
@@ -337,6 +352,7 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   engine::Tick next_tick = 0;
   // Loaded here first, applied only once every rank has read its part.
   engine::LargeVector<Household> households(households_.size());
+  std::vector<DueTicks> due(households_.size());
   std::vector<Company> companies(companies_.size());
   std::vector<PendingApplication> pending(companies_.size());
   auto prices = prices_;
@@ -405,10 +421,12 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
       if (count != chunk.count) throw CheckpointError(decode_error(in, "household chunk size"));
       for (std::uint64_t k = 0; k < count; ++k) {
         Household h;
-        transfer(ar, h);
+        DueTicks d{};
+        transfer(ar, h, d);
         const AgentId id = chunk.first + k;
         if (id < first_household_ || id >= first_household_ + households.size()) continue;
         households[static_cast<std::size_t>(id - first_household_)] = h;
+        due[static_cast<std::size_t>(id - first_household_)] = d;
         ++covered;
       }
     }
@@ -491,10 +509,11 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
       m.large = q[2] != 0;
       members[g].push_back(m);
     }
-    for (const auto& h : households)
+    for (const auto& d : due)
       for (std::size_t g = 0; g < groups; ++g)
-        if (h.due_tick[g] != Household::kNoEvent && h.due_tick[g] < next_tick)
-          throw CheckpointError(decode_error(in, "a purchase event before the checkpoint's month"));
+        if (d[g] != Household::kNoEvent && (d[g] < next_tick || d[g] >= calendar_.ticks()))
+          throw CheckpointError(
+              decode_error(in, "a purchase event before the checkpoint's month or past the end"));
   } catch (const boost::archive::archive_exception& e) {
     error = decode_error(in, e.what());
   } catch (const std::exception& e) {
@@ -545,8 +564,8 @@ engine::Tick Simulation::restore_checkpoint(const engine::CheckpointReader& in) 
   for (std::size_t i = 0; i < households_.size(); ++i) {
     const auto& h = households_[i];
     for (std::size_t g = 0; g < groups; ++g) {
-      if (h.due_tick[g] != Household::kNoEvent)
-        buckets_[h.due_tick[g]].push_back(static_cast<std::uint32_t>(i * agents::kMaxGroups + g));
+      if (due[i][g] != Household::kNoEvent)
+        buckets_[due[i][g]].push_back(static_cast<std::uint32_t>(i * agents::kMaxGroups + g));
       ++local_choice_counts_[g][h.last_choice[g]];
       ++local_eol_counts_[g][h.last_eol[g]];
     }

@@ -116,7 +116,6 @@ Household make_household(const Params& p, AgentId id, std::uint64_t index) {
   h.municipality = static_cast<std::uint16_t>(index * p.municipalities /
                                               std::max<std::uint64_t>(p.households, 1));
   h.income_class = static_cast<std::uint8_t>(rs.below(3));
-  h.due_tick.fill(Household::kNoEvent);
   for (std::size_t g = 0; g < p.groups.size(); ++g) {
     const double u = rs.uniform();
     Option o = Option::kNewLinear;
@@ -466,13 +465,9 @@ void Simulation::init_households() {
 }
 
 void Simulation::schedule(std::uint32_t local, int group, Tick due) {
-  auto& h = households_[local];
-  if (due < calendar_.ticks()) {
-    h.due_tick[idx(group)] = static_cast<std::uint16_t>(due);
+  // Events beyond the horizon are never scheduled.
+  if (due < calendar_.ticks())
     buckets_[due].push_back(local * agents::kMaxGroups + static_cast<std::uint32_t>(group));
-  } else {
-    h.due_tick[idx(group)] = Household::kNoEvent;
-  }
 }
 
 void Simulation::build_network() {
