@@ -37,21 +37,6 @@ std::array<double, kOptions> FactoredLogit::option_factors(const ChoiceSituation
   return f;
 }
 
-std::array<double, kOptions> FactoredLogit::social_factors(
-    const std::array<std::uint64_t, kOptions>& count, std::uint64_t total) const {
-  std::array<double, kOptions> f{};
-  for (std::size_t k = 0; k < f.size(); ++k) {
-    if (total == 0)
-      f[k] = 1.0;
-    else if (total <= kMaxTabulatedDegree)
-      f[k] = social_[total * (kMaxTabulatedDegree + 1) + count[k]];
-    else
-      f[k] = std::exp(rule_.w_social *
-                      (static_cast<double>(count[k]) / static_cast<double>(total)) * inv_tau_);
-  }
-  return f;
-}
-
 double bass_adoption_probability(double p, double q, double adopted_share, double dt_years) {
   return 1.0 - std::exp(-(p + q * adopted_share) * dt_years);
 }

@@ -141,8 +141,21 @@ class FactoredLogit {
   std::array<double, kOptions> option_factors(const ChoiceSituation& s) const;
 
   // exp(w_sn SN_k / tau) with SN_k = count[k] / total (all 1 when total is 0).
+  // Inline: it runs twice per household event.
   std::array<double, kOptions> social_factors(const std::array<std::uint64_t, kOptions>& count,
-                                              std::uint64_t total) const;
+                                              std::uint64_t total) const {
+    std::array<double, kOptions> f{};
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      if (total == 0)
+        f[k] = 1.0;
+      else if (total <= kMaxTabulatedDegree)
+        f[k] = social_[total * (kMaxTabulatedDegree + 1) + count[k]];
+      else
+        f[k] = std::exp(rule_.w_social *
+                        (static_cast<double>(count[k]) / static_cast<double>(total)) * inv_tau_);
+    }
+    return f;
+  }
 
   // Draws an option with one uniform from `rs`, with P(k) proportional to the product
   // of its factors. Requires usable() and an option factor > 0.

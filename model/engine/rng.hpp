@@ -61,6 +61,14 @@ class RandomStream {
   }
 
   std::uint64_t next_u64() {
+    // The same two words as two next_u32() calls; one bounds check when both are
+    // in the block (the usual case), so the call inlines into the draws.
+    if (used_ <= 2) {
+      const std::uint64_t hi = block_[used_];
+      const std::uint64_t lo = block_[used_ + 1];
+      used_ += 2;
+      return (hi << 32) | lo;
+    }
     const std::uint64_t hi = next_u32();
     return (hi << 32) | next_u32();
   }
@@ -117,7 +125,8 @@ class RandomStream {
   }
 
  private:
-  void refill() {
+  // Out of line: ten Philox rounds would keep the draws above from inlining.
+  [[gnu::noinline]] void refill() {
     block_ = philox4x32_10(ctr_, key_);
     ++ctr_[0];
     used_ = 0;

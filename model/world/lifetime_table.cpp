@@ -9,8 +9,6 @@
 namespace ketensim::world {
 
 namespace {
-// Relative distance from a threshold inside which the formula decides.
-constexpr double kGuard = 1e-9;
 // No uniform draw is below 2^-53 (RandomStream::open_unit), so thresholds
 // below this can never be reached and end the table.
 constexpr double kSmallest = 0x1.0p-56;
@@ -48,26 +46,6 @@ long long RoundedWeibull::exact(double u) const {
   const double draw = scale_ * std::pow(-std::log(u), 1.0 / shape_);
   const double life = has_factor_ ? factor_ * draw : draw;
   return std::max<long long>(1, std::llround(life));
-}
-
-long long RoundedWeibull::months(double u) const {
-  const auto bin = std::min<std::uint32_t>(static_cast<std::uint32_t>(u * kBins), kBins - 1);
-  // count = number of thresholds >= u, in [lo_[bin + 1], lo_[bin]].
-  std::uint32_t lo = lo_[bin + 1];
-  std::uint32_t hi = lo_[bin];
-  while (lo < hi) {
-    const std::uint32_t mid = lo + (hi - lo + 1) / 2;
-    if (threshold_[mid - 1] >= u)
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  const std::size_t count = lo;
-  const bool beyond = count == threshold_.size();
-  const bool near_below = count > 0 && u > threshold_[count - 1] * (1.0 - kGuard);
-  const bool near_above = !beyond && u < threshold_[count] * (1.0 + kGuard);
-  if (beyond || near_below || near_above) return exact(u);
-  return std::max<long long>(1, static_cast<long long>(count));
 }
 
 ResidualLife::ResidualLife(double shape, double scale, std::uint32_t horizon_months) {

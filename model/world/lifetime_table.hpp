@@ -10,6 +10,7 @@
 // for every u.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -25,8 +26,27 @@ class RoundedWeibull {
   RoundedWeibull(double shape, double scale, double factor = 1.0,
                  std::uint32_t table_months = 1u << 22);
 
-  // max(1, llround(factor * scale * (-ln u)^(1 / shape))), bit for bit.
-  long long months(double u) const;
+  // max(1, llround(factor * scale * (-ln u)^(1 / shape))), bit for bit. Inline:
+  // it runs once per household event.
+  long long months(double u) const {
+    const auto bin = std::min<std::uint32_t>(static_cast<std::uint32_t>(u * kBins), kBins - 1);
+    // count = number of thresholds >= u, in [lo_[bin + 1], lo_[bin]].
+    std::uint32_t lo = lo_[bin + 1];
+    std::uint32_t hi = lo_[bin];
+    while (lo < hi) {
+      const std::uint32_t mid = lo + (hi - lo + 1) / 2;
+      if (threshold_[mid - 1] >= u)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    const std::size_t count = lo;
+    const bool beyond = count == threshold_.size();
+    const bool near_below = count > 0 && u > threshold_[count - 1] * (1.0 - kGuard);
+    const bool near_above = !beyond && u < threshold_[count] * (1.0 + kGuard);
+    if (beyond || near_below || near_above) return exact(u);
+    return std::max<long long>(1, static_cast<long long>(count));
+  }
 
   // The formula itself (the reference, and the fallback near thresholds).
   long long exact(double u) const;
@@ -42,6 +62,8 @@ class RoundedWeibull {
   // thresholds are >= u.
   static constexpr std::uint32_t kBins = 4096;
   std::vector<std::uint32_t> lo_;
+  // Relative distance from a threshold inside which the formula decides.
+  static constexpr double kGuard = 1e-9;
 };
 
 // Months until the product a household holds at the start reaches its end of

@@ -921,14 +921,12 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
   }
 }
 
-std::uint8_t Simulation::logit_choice(const agents::FactoredLogit& logit,
-                                      const agents::ChoiceRule& rule, double attitude,
-                                      std::uint8_t linear_option, std::uint8_t last_choice,
-                                      const std::array<double, kOpt>& option_factor,
-                                      const std::array<double, kOpt>& cost,
-                                      const std::array<bool, kOpt>& available,
-                                      const std::array<std::uint64_t, kOpt>& count,
-                                      std::uint64_t total, RandomStream& rs) const {
+[[gnu::always_inline]] inline std::uint8_t Simulation::logit_choice(
+    const agents::FactoredLogit& logit, const agents::ChoiceRule& rule, double attitude,
+    std::uint8_t linear_option, std::uint8_t last_choice,
+    const std::array<double, kOpt>& option_factor, const std::array<double, kOpt>& cost,
+    const std::array<bool, kOpt>& available, const std::array<std::uint64_t, kOpt>& count,
+    std::uint64_t total, RandomStream& rs) const {
   if (logit.usable())
     return logit.choose(attitude, linear_option, last_choice, option_factor,
                         logit.social_factors(count, total), rs);
@@ -1350,7 +1348,7 @@ void Simulation::phase_consumers(Tick t) {
   key_bits_ = bits_below(std::uint64_t{order_counts_.size()});
   update_purchase_views();
   // Software prefetch (no effect on results), in three stages so that each load
-  // finds its line in cache: the household record (it may straddle two lines) and
+  // finds its line in cache: the household record and
   // its edge-row offsets kFar events ahead, the edge row kMid ahead, and the
   // packed choices of the neighbours kNear ahead.
   constexpr std::size_t kFar = 24;
@@ -1362,9 +1360,7 @@ void Simulation::phase_consumers(Tick t) {
   for (std::size_t i = 0; i < due.size(); ++i) {
     if (i + kFar < due.size()) {
       const std::uint32_t far = due[i + kFar] / agents::kMaxGroups;
-      const auto* record = reinterpret_cast<const char*>(&households_[far]);
-      __builtin_prefetch(record);
-      __builtin_prefetch(record + sizeof(Household) - 1);
+      __builtin_prefetch(&households_[far]);  // one line: records are 32-byte aligned
       if (network) __builtin_prefetch(&edge_begin_[far + 1]);
     }
     if (network && i + kMid < due.size()) {
@@ -1959,9 +1955,7 @@ void Simulation::phase_social(Tick /*t*/) {
   for (std::size_t i = 0; i < pending_choices_.size(); ++i) {
     if (i + kAhead < pending_choices_.size()) {
       const auto& next = pending_choices_[i + kAhead];
-      const auto* record = reinterpret_cast<const char*>(&households_[next.local]);
-      __builtin_prefetch(record, 1);
-      __builtin_prefetch(record + sizeof(Household) - 1, 1);
+      __builtin_prefetch(&households_[next.local], 1);
       __builtin_prefetch(&seen_[next.group * seen_stride_ + next.local], 1);
       __builtin_prefetch(&subscriber_begin_[next.local]);
     }
