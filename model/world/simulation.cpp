@@ -484,9 +484,17 @@ void Simulation::build_network() {
   half =
       static_cast<std::uint32_t>(std::min<std::uint64_t>(half, (n - 1) / 2 == 0 ? 1 : (n - 1) / 2));
   // Watts-Strogatz ring (k/2 each side), each edge rewired with probability beta.
-  std::vector<std::uint64_t> neighbour_index;  // global household index per edge
-  neighbour_index.reserve(local_n * half * 2);
+  // Every household has 2 * half edges. Local targets go straight into edges_;
+  // remote ones (few: block ends and rewired edges) are listed apart and become
+  // ghost slots below.
   const std::uint64_t first_index = first_household_ - ids_.households_begin;
+  struct RemoteEdge {
+    std::size_t edge;
+    std::uint64_t target;  // global household index
+  };
+  std::vector<RemoteEdge> remote;
+  edges_.resize(local_n * half * 2);
+  std::size_t e = 0;
   for (std::size_t i = 0; i < local_n; ++i) {
     const std::uint64_t hi = first_index + i;
     RandomStream rs(params_.seed, first_household_ + i, 0, agents::purpose::kNetwork);
@@ -497,27 +505,24 @@ void Simulation::build_network() {
           target = rs.below(n);
           if (target == hi) target = (hi + 1) % n;
         }
-        neighbour_index.push_back(target);
+        if (target >= first_index && target < first_index + local_n)
+          edges_[e] = static_cast<std::uint32_t>(target - first_index);
+        else
+          remote.push_back({e, target});
+        ++e;
       }
     }
-    edge_begin_[i + 1] = static_cast<std::uint32_t>(neighbour_index.size());
+    edge_begin_[i + 1] = static_cast<std::uint32_t>(e);
   }
-  // Remote neighbours become ghost slots.
-  for (const auto t : neighbour_index)
-    if (t < first_index || t >= first_index + local_n)
-      ghost_ids_.push_back(ids_.households_begin + t);
+  // Remote neighbours become ghost slots, numbered in id order.
+  ghost_ids_.reserve(remote.size());
+  for (const auto& r : remote) ghost_ids_.push_back(ids_.households_begin + r.target);
   std::sort(ghost_ids_.begin(), ghost_ids_.end());
   ghost_ids_.erase(std::unique(ghost_ids_.begin(), ghost_ids_.end()), ghost_ids_.end());
-  edges_.resize(neighbour_index.size());
-  for (std::size_t e = 0; e < neighbour_index.size(); ++e) {
-    const std::uint64_t t = neighbour_index[e];
-    if (t >= first_index && t < first_index + local_n) {
-      edges_[e] = static_cast<std::uint32_t>(t - first_index);
-    } else {
-      const auto it =
-          std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), ids_.households_begin + t);
-      edges_[e] = kGhostBit | static_cast<std::uint32_t>(it - ghost_ids_.begin());
-    }
+  for (const auto& r : remote) {
+    const auto it =
+        std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), ids_.households_begin + r.target);
+    edges_[r.edge] = kGhostBit | static_cast<std::uint32_t>(it - ghost_ids_.begin());
   }
   // Ghost copies start from the same pure initialisation as their owner's agent.
   const std::size_t groups = params_.groups.size();
