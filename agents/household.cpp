@@ -1,6 +1,5 @@
 #include "agents/household.hpp"
 
-#include <algorithm>
 #include <cmath>
 
 namespace ketensim::agents {
@@ -23,14 +22,11 @@ FactoredLogit::FactoredLogit(const ChoiceRule& rule) : rule_(rule) {
 }
 
 std::array<double, kOptions> FactoredLogit::option_factors(const ChoiceSituation& s) const {
-  double max_cost = 0;
-  for (std::size_t k = 0; k < s.cost.size(); ++k)
-    if (s.available[k]) max_cost = std::max(max_cost, s.cost[k]);
+  const auto pbc = perceived_control(s);
   std::array<double, kOptions> f{};
   for (std::size_t k = 0; k < f.size(); ++k) {
     if (!s.available[k]) continue;
-    const double pbc = max_cost > 0 ? -s.cost[k] / max_cost : 0.0;
-    double part = rule_.w_pbc * pbc;
+    double part = rule_.w_pbc * pbc[k];
     if (static_cast<std::uint8_t>(k) == rule_.default_option) part += rule_.default_bonus;
     f[k] = std::exp(part * inv_tau_);
   }

@@ -60,19 +60,25 @@ using PurchaseSituation = ChoiceSituation;
 // Logit choice P(k) = exp(BI_k / tau) / sum_j exp(BI_j / tau) over available options.
 // choose() draws an option with one uniform from `rs` and requires at least one
 // available option. Defined here so that the per-event callers inline them.
+// PBC_k = -cost_k / max_{j available} cost_j (0 for every option if that max is 0).
+inline std::array<double, kOptions> perceived_control(const ChoiceSituation& s) {
+  double max_cost = 0;
+  for (std::size_t k = 0; k < s.cost.size(); ++k)
+    if (s.available[k]) max_cost = std::max(max_cost, s.cost[k]);
+  std::array<double, kOptions> pbc{};
+  for (std::size_t k = 0; k < pbc.size(); ++k) pbc[k] = max_cost > 0 ? -s.cost[k] / max_cost : 0.0;
+  return pbc;
+}
+
 inline std::array<double, kOptions> choice_intentions(const ChoiceRule& rule, double attitude,
                                                       const ChoiceSituation& s) {
-  double max_cost = 0;
-  for (int k = 0; k < kOptions; ++k)
-    if (s.available[static_cast<std::size_t>(k)])
-      max_cost = std::max(max_cost, s.cost[static_cast<std::size_t>(k)]);
+  const auto pbc = perceived_control(s);
   std::array<double, kOptions> bi{};
   for (int k = 0; k < kOptions; ++k) {
     const auto i = static_cast<std::size_t>(k);
     const auto option = static_cast<std::uint8_t>(k);
     const double a = option == s.linear_option ? 1.0 - attitude : attitude;
-    const double pbc = max_cost > 0 ? -s.cost[i] / max_cost : 0.0;
-    bi[i] = rule.w_attitude * a + rule.w_social * s.social_share[i] + rule.w_pbc * pbc;
+    bi[i] = rule.w_attitude * a + rule.w_social * s.social_share[i] + rule.w_pbc * pbc[i];
     if (option == rule.default_option) bi[i] += rule.default_bonus;
     if (option != s.last_choice) bi[i] -= rule.habit;
   }

@@ -1603,23 +1603,24 @@ void Simulation::update_purchase_views() {
     const double density = std::min(1.0, density0_[m] + density_rise_);
     collection_effort_[m] = params_.collection_effort * (1.0 - density);
   }
-  // End-of-life option factors per group and municipality (the collection effort
-  // differs by municipality; everything else is the group's).
-  eol_option_factors_.resize(groups * collection_effort_.size());
-  if (!eol_logit_.usable()) return;
+  // End-of-life costs and option factors per group and municipality (the collection
+  // effort differs by municipality; everything else is the group's).
+  eol_views_.resize(groups * collection_effort_.size());
   for (std::size_t g = 0; g < groups; ++g)
     for (std::size_t m = 0; m < collection_effort_.size(); ++m) {
-      agents::ChoiceSituation s;
-      s.cost = purchase_views_[g].eol_cost;
-      s.cost[static_cast<std::size_t>(agents::EolOption::kCollect)] =
+      auto& ev = eol_views_[g * collection_effort_.size() + m];
+      ev.cost = purchase_views_[g].eol_cost;
+      ev.cost[static_cast<std::size_t>(agents::EolOption::kCollect)] =
           collection_effort_[m] * params_.groups[g].collection_effort_factor;
+      if (!eol_logit_.usable()) continue;
+      agents::ChoiceSituation s;
+      s.cost = ev.cost;
       s.available = {true, true, true, true};
-      eol_option_factors_[g * collection_effort_.size() + m] = eol_logit_.option_factors(s);
+      ev.option_factor = eol_logit_.option_factors(s);
     }
 }
 
 void Simulation::household_event(std::uint32_t local, int g, Tick t) {
-  const auto& gp = params_.groups[idx(g)];
   auto& h = households_[local];
   auto& row = local_[idx(g)];
   const AgentId id = first_household_ + local;
@@ -1629,14 +1630,11 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
   NeighbourCounts seen;
   neighbour_counts(local, g, seen);
   const auto& view = purchase_views_[idx(g)];
-  std::array<double, kOpt> eol_cost = view.eol_cost;
-  eol_cost[static_cast<std::size_t>(agents::EolOption::kCollect)] =
-      collection_effort_[h.municipality] * gp.collection_effort_factor;
-  const auto& eol_factor = eol_option_factors_[idx(g) * collection_effort_.size() + h.municipality];
-  const auto eol_choice =
-      logit_choice(eol_logit_, params_.end_of_life, h.eol_attitude,
-                   static_cast<std::uint8_t>(agents::EolOption::kResidual), h.last_eol[idx(g)],
-                   eol_factor, eol_cost, {true, true, true, true}, seen.eol, seen.eol_total, rs);
+  const auto& eol_view = eol_views_[idx(g) * collection_effort_.size() + h.municipality];
+  const auto eol_choice = logit_choice(eol_logit_, params_.end_of_life, h.eol_attitude,
+                                       static_cast<std::uint8_t>(agents::EolOption::kResidual),
+                                       h.last_eol[idx(g)], eol_view.option_factor, eol_view.cost,
+                                       {true, true, true, true}, seen.eol, seen.eol_total, rs);
   const auto e = static_cast<agents::EolOption>(eol_choice);
   std::uint8_t purchase_choice = h.last_choice[idx(g)];
   if (e == agents::EolOption::kRepair) {

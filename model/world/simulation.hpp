@@ -429,11 +429,16 @@ class Simulation {
   std::vector<float> density0_;  // collection density per municipality at the start
   // Derived at the start of each consumers phase (never saved).
   std::vector<PurchaseView> purchase_views_;
-  // The households' two logit rules by factors, and the end-of-life option factors
-  // per [group * municipalities + municipality] of this month.
+  // The households' two logit rules by factors, and what a household sees at its
+  // end-of-life choice this month, per [group * municipalities + municipality]:
+  // the options' costs and (when eol_logit_ is usable) their option factors.
   agents::FactoredLogit purchase_logit_;
   agents::FactoredLogit eol_logit_;
-  std::vector<std::array<double, agents::kOptions>> eol_option_factors_;
+  struct EolView {
+    std::array<double, agents::kOptions> cost{};
+    std::array<double, agents::kOptions> option_factor{};
+  };
+  std::vector<EolView> eol_views_;
   std::vector<double> collection_effort_;  // per municipality: effort x (1 - density)
   double density_rise_ = 0;
   double procurement_circular_ = 0;
