@@ -2,8 +2,10 @@
 // creates a stream and draws a few numbers from it.
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cstdint>
 
+#include "model/engine/philox_batch.hpp"
 #include "model/engine/rng.hpp"
 
 namespace {
@@ -24,6 +26,23 @@ void BM_PhiloxBlock(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PhiloxBlock);
+
+// Blocks computed 48 at a time (as for 16 household events): SIMD lanes where
+// the CPU has them (state.counters["simd"] = 1), else one by one.
+void BM_PhiloxMany(benchmark::State& state) {
+  std::array<Philox4x32Counter, 48> ctr{};
+  std::array<Philox4x32Counter, 48> out{};
+  for (std::uint32_t i = 0; i < ctr.size(); ++i) ctr[i] = {i % 3, 7u << 16 | (i % 3), 1000 + i, 0};
+  const std::array<std::uint32_t, 2> key{0x12345678u, 0x9abcdef0u};
+  for (auto _ : state) {
+    ketensim::engine::philox4x32_10_many(ctr, key, out);
+    benchmark::DoNotOptimize(out);
+    for (auto& c : ctr) c[2] += 48;
+  }
+  state.SetItemsProcessed(state.iterations() * 48);
+  state.counters["simd"] = ketensim::engine::philox_batch_vectorised() ? 1 : 0;
+}
+BENCHMARK(BM_PhiloxMany);
 
 // Uniform draws from one long stream (two 32-bit words per draw, a block per two draws).
 void BM_StreamUniform(benchmark::State& state) {

@@ -49,10 +49,28 @@ class RandomStream {
   static constexpr std::uint32_t kMaxTick = 0xFFFFu;
 
   RandomStream(std::uint64_t seed, std::uint64_t agent_id, std::uint32_t tick, Purpose purpose)
-      : key_{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)},
-        ctr_{0u, (tick << 16) | purpose, static_cast<std::uint32_t>(agent_id),
-             static_cast<std::uint32_t>(agent_id >> 32)} {
+      : key_(key(seed)), ctr_(counter(agent_id, tick, purpose, 0)) {}
+
+  // The same stream, with its first `ahead` blocks computed beforehand (for a
+  // batch of streams at once, philox4x32_10_many): block b must be
+  // philox4x32_10(counter(agent_id, tick, purpose, b), key(seed)). Later blocks
+  // are computed as usual. `blocks` must outlive the stream's draws.
+  RandomStream(std::uint64_t seed, std::uint64_t agent_id, std::uint32_t tick, Purpose purpose,
+               const Philox4x32Counter* blocks, std::uint32_t ahead)
+      : RandomStream(seed, agent_id, tick, purpose) {
+    ahead_ = blocks;
+    ahead_left_ = ahead;
+  }
+
+  // The Philox key and counters of the stream for (seed, agent, tick, purpose).
+  static constexpr Philox4x32Key key(std::uint64_t seed) {
+    return {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
+  }
+  static constexpr Philox4x32Counter counter(std::uint64_t agent_id, std::uint32_t tick,
+                                             Purpose purpose, std::uint32_t block) {
     if (tick > kMaxTick) throw std::out_of_range("RandomStream: tick above 65535");
+    return {block, (tick << 16) | purpose, static_cast<std::uint32_t>(agent_id),
+            static_cast<std::uint32_t>(agent_id >> 32)};
   }
 
   std::uint32_t next_u32() {
@@ -127,7 +145,12 @@ class RandomStream {
  private:
   // Out of line: ten Philox rounds would keep the draws above from inlining.
   [[gnu::noinline]] void refill() {
-    block_ = philox4x32_10(ctr_, key_);
+    if (ahead_left_ > 0) {
+      block_ = *ahead_++;
+      --ahead_left_;
+    } else {
+      block_ = philox4x32_10(ctr_, key_);
+    }
     ++ctr_[0];
     used_ = 0;
   }
@@ -135,7 +158,9 @@ class RandomStream {
   Philox4x32Key key_;
   Philox4x32Counter ctr_;
   Philox4x32Counter block_{};
-  std::size_t used_ = 4;  // words of block_ already handed out
+  std::size_t used_ = 4;                      // words of block_ already handed out
+  const Philox4x32Counter* ahead_ = nullptr;  // blocks computed beforehand, next first
+  std::uint32_t ahead_left_ = 0;
 };
 
 }  // namespace ketensim::engine

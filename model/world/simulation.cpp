@@ -10,6 +10,7 @@
 
 #include "agents/chain_table.hpp"
 #include "agents/government.hpp"
+#include "model/engine/philox_batch.hpp"
 #include "model/world/regions.hpp"
 
 namespace ketensim::world {
@@ -1362,7 +1363,27 @@ void Simulation::phase_consumers(Tick t) {
   const bool network = !params_.global_mixing && !edges_.empty();
   const auto local_n = static_cast<std::uint32_t>(households_.size());
   pending_draws_.clear();
+  // The random blocks an event usually needs (two of its purchase stream, one of
+  // its shop stream) are computed for kBatch events at a time, in SIMD lanes.
+  constexpr std::size_t kBatch = 16;
+  std::array<engine::Philox4x32Counter, kBatch * kBlocksAhead> counters;
+  std::array<engine::Philox4x32Counter, kBatch * kBlocksAhead> blocks;
   for (std::size_t i = 0; i < due.size(); ++i) {
+    if (i % kBatch == 0) {
+      const std::size_t n = std::min(kBatch, due.size() - i);
+      for (std::size_t j = 0; j < n; ++j) {
+        const std::uint32_t entry = due[i + j];
+        const int g = static_cast<int>(entry % agents::kMaxGroups);
+        const AgentId id = first_household_ + entry / agents::kMaxGroups;
+        auto* c = &counters[j * kBlocksAhead];
+        c[0] = RandomStream::counter(id, t, per_group(agents::purpose::kPurchase, g), 0);
+        c[1] = RandomStream::counter(id, t, per_group(agents::purpose::kPurchase, g), 1);
+        c[2] = RandomStream::counter(id, t, per_group(agents::purpose::kRetailer, g), 0);
+      }
+      engine::philox4x32_10_many(std::span(counters).first(n * kBlocksAhead),
+                                 RandomStream::key(params_.seed),
+                                 std::span(blocks).first(n * kBlocksAhead));
+    }
     if (i + kFar < due.size()) {
       const std::uint32_t far = due[i + kFar] / agents::kMaxGroups;
       __builtin_prefetch(&households_[far]);  // one line: records are 32-byte aligned
@@ -1384,7 +1405,8 @@ void Simulation::phase_consumers(Tick t) {
       }
     }
     const std::uint32_t entry = due[i];
-    household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t);
+    household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t,
+                    &blocks[(i % kBatch) * kBlocksAhead]);
   }
   resolve_purchase_draws();
   engine::LargeVector<std::uint32_t>().swap(bucket);  // release the month's memory
@@ -1620,11 +1642,12 @@ void Simulation::update_purchase_views() {
     }
 }
 
-void Simulation::household_event(std::uint32_t local, int g, Tick t) {
+void Simulation::household_event(std::uint32_t local, int g, Tick t,
+                                 const engine::Philox4x32Counter* ahead) {
   auto& h = households_[local];
   auto& row = local_[idx(g)];
   const AgentId id = first_household_ + local;
-  RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g));
+  RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g), ahead, 2);
 
   // End of life of the product: repair, resell/donate, separate collection or residual waste.
   NeighbourCounts seen;
@@ -1690,7 +1713,8 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t) {
         const auto option = static_cast<std::size_t>(choice);
         const double pick = rs.uniform() * menus_[idx(g)][option].cumulative.back();
         const auto& shop = retail_menus_[idx(g)][option];
-        RandomStream shop_rs(params_.seed, id, t, per_group(agents::purpose::kRetailer, g));
+        RandomStream shop_rs(params_.seed, id, t, per_group(agents::purpose::kRetailer, g),
+                             ahead + 2, 1);
         const double shop_pick = shop_rs.uniform() * shops;
         const bool in_shop = !shop.cumulative.empty() && shop_pick < shop.cumulative.back();
         pending_draws_.push_back({pick, in_shop ? shop_pick : -1.0, static_cast<std::uint8_t>(g),

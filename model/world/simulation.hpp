@@ -245,7 +245,11 @@ class Simulation {
   // Decision helpers.
   void review_company(agents::Company& c, std::size_t index, engine::Tick t);
   void form_chain_projects(int group);
-  void household_event(std::uint32_t local, int group, engine::Tick t);
+  // `ahead`: the event's first kBlocksAhead random blocks (purchase stream blocks 0
+  // and 1, shop stream block 0), computed in a batch by phase_consumers.
+  void household_event(std::uint32_t local, int group, engine::Tick t,
+                       const engine::Philox4x32Counter* ahead);
+  static constexpr std::size_t kBlocksAhead = 3;
   // Draws the suppliers and shops of the tick's purchases and counts the orders.
   void resolve_purchase_draws();
   void update_purchase_views();

@@ -2,6 +2,8 @@
 // and the distributions' moments within a few standard errors.
 #include "model/engine/rng.hpp"
 
+#include "model/engine/philox_batch.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -78,6 +80,74 @@ TEST(RandomStream, FirstBlockIsPhiloxOfTheDocumentedLayout) {
   const auto block1 =
       philox4x32_10({1u, 0x12345678u, 0x76543210u, 0xfedcba98u}, {0x89abcdefu, 0x01234567u});
   EXPECT_EQ(rs.next_u32(), block1[0]);
+}
+
+// ---- Batched blocks ------------------------------------------------------------
+
+// Counters with every word varied (block index, tick/purpose, both id words), so a
+// lane that mixed up words or blocks would show.
+std::vector<Philox4x32Counter> varied_counters(std::size_t n) {
+  std::vector<Philox4x32Counter> ctr(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto u = static_cast<std::uint32_t>(i);
+    ctr[i] = {u % 3, 0x00070000u | (u * 7919u & 0xFFFFu), 0x9E3779B9u * (u + 1), u >> 2};
+  }
+  return ctr;
+}
+
+TEST(PhiloxMany, EqualsOneBlockAtATimeForEveryBatchSize) {
+  // Sizes around the SIMD widths (8 lanes, 3 x 8 per pass) and their remainders.
+  const Philox4x32Key key{0x89abcdefu, 0x01234567u};
+  for (std::size_t n = 0; n <= 60; ++n) {
+    const auto ctr = varied_counters(n);
+    std::vector<Philox4x32Counter> out(n, Philox4x32Counter{1, 2, 3, 4});
+    std::vector<Philox4x32Counter> scalar(n);
+    philox4x32_10_many(ctr, key, out);
+    philox4x32_10_many_scalar(ctr, key, scalar);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(out[i], philox4x32_10(ctr[i], key)) << "n " << n << " block " << i;
+      ASSERT_EQ(scalar[i], philox4x32_10(ctr[i], key)) << "n " << n << " block " << i;
+    }
+  }
+}
+
+TEST(PhiloxMany, MatchesRandom123KnownAnswersInEveryLane) {
+  // Each known-answer counter in every position of a 24-block batch (same key).
+  for (const auto& kat : kPhiloxKat) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      auto ctr = varied_counters(24);
+      ctr[at] = kat.ctr;
+      std::vector<Philox4x32Counter> out(ctr.size());
+      philox4x32_10_many(ctr, kat.key, out);
+      EXPECT_EQ(out[at], kat.expected) << "lane " << at;
+    }
+  }
+}
+
+TEST(PhiloxMany, RefusesMismatchedSizes) {
+  const auto ctr = varied_counters(9);
+  std::vector<Philox4x32Counter> out(8);
+  EXPECT_THROW(philox4x32_10_many(ctr, {1, 2}, out), std::invalid_argument);
+}
+
+TEST(RandomStream, BlocksComputedAheadGiveTheSameDraws) {
+  // A stream given its first blocks (as the consumers phase does, from a batch)
+  // draws exactly what the plain stream draws, past those blocks too.
+  const std::uint64_t seed = 0x0123456789abcdefull;
+  const std::uint64_t id = 0x0000000100000005ull;
+  for (std::uint32_t ahead = 0; ahead <= 3; ++ahead) {
+    std::vector<Philox4x32Counter> ctr;
+    for (std::uint32_t b = 0; b < ahead; ++b) ctr.push_back(RandomStream::counter(id, 300, 17, b));
+    std::vector<Philox4x32Counter> blocks(ctr.size());
+    philox4x32_10_many(ctr, RandomStream::key(seed), blocks);
+    RandomStream plain(seed, id, 300, 17);
+    RandomStream batched(seed, id, 300, 17, blocks.data(), ahead);
+    for (int i = 0; i < 40; ++i)
+      ASSERT_EQ(batched.next_u32(), plain.next_u32()) << ahead << " " << i;
+    EXPECT_EQ(RandomStream(seed, id, 300, 17, blocks.data(), ahead).uniform(),
+              RandomStream(seed, id, 300, 17).uniform());
+  }
+  EXPECT_THROW(RandomStream::counter(id, RandomStream::kMaxTick + 1, 0, 0), std::out_of_range);
 }
 
 TEST(RandomStream, EveryKeyComponentChangesTheSequence) {
