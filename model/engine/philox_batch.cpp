@@ -109,4 +109,20 @@ void philox4x32_10_many(std::span<const Philox4x32Counter> ctr, Philox4x32Key ke
   philox4x32_10_many_scalar(ctr.subspan(i), key, out.subspan(i));
 }
 
+StreamBatch::StreamBatch(std::uint64_t seed, std::uint32_t tick, Purpose purpose,
+                         std::uint32_t ahead)
+    : seed_(seed), tick_(tick), purpose_(purpose), ahead_(ahead) {
+  RandomStream::counter(0, tick, purpose, 0);  // refuses a tick above kMaxTick
+}
+
+void StreamBatch::fill(std::uint64_t first, std::size_t count) {
+  first_ = first;
+  counters_.resize(count * ahead_);
+  blocks_.resize(count * ahead_);
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::uint32_t b = 0; b < ahead_; ++b)
+      counters_[i * ahead_ + b] = RandomStream::counter(first + i, tick_, purpose_, b);
+  philox4x32_10_many(counters_, RandomStream::key(seed_), blocks_);
+}
+
 }  // namespace ketensim::engine

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <vector>
 
 #include "model/engine/rng.hpp"
 
@@ -20,5 +22,32 @@ void philox4x32_10_many_scalar(std::span<const Philox4x32Counter> ctr, Philox4x3
 
 // Whether philox4x32_10_many uses SIMD lanes on this CPU.
 bool philox_batch_vectorised();
+
+// The streams of consecutive agents for one (seed, tick, purpose), each with its
+// first `ahead` blocks computed in one batch: for loops that draw a few numbers
+// for every agent of a range (set-up). stream(i) draws exactly what
+// RandomStream(seed, first + i, tick, purpose) draws.
+class StreamBatch {
+ public:
+  StreamBatch(std::uint64_t seed, std::uint32_t tick, Purpose purpose, std::uint32_t ahead);
+
+  // Computes the blocks of agents first, first + 1, ..., first + count - 1.
+  void fill(std::uint64_t first, std::size_t count);
+
+  // The stream of agent first + i (i < count of the last fill); it reads this
+  // batch's blocks, so it must not be used after the next fill().
+  RandomStream stream(std::size_t i) const {
+    return RandomStream(seed_, first_ + i, tick_, purpose_, &blocks_[i * ahead_], ahead_);
+  }
+
+ private:
+  std::uint64_t seed_;
+  std::uint32_t tick_;
+  Purpose purpose_;
+  std::uint32_t ahead_;
+  std::uint64_t first_ = 0;
+  std::vector<Philox4x32Counter> counters_;
+  std::vector<Philox4x32Counter> blocks_;
+};
 
 }  // namespace ketensim::engine

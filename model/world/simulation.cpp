@@ -106,10 +106,10 @@ struct Offer {
   double price;  // EUR per unit (suppliers); 0 for shops
 };
 
-// Pure function of (seed, household id): also used for ghost copies.
-Household make_household(const Params& p, AgentId id, std::uint64_t index) {
+// Pure function of (seed, household id): also used for ghost copies. `rs` is the
+// household's stream RandomStream(seed, id, 0, kHouseholdInit).
+Household make_household(const Params& p, std::uint64_t index, RandomStream& rs) {
   Household h;
-  RandomStream rs(p.seed, id, 0, agents::purpose::kHouseholdInit);
   h.attitude = static_cast<float>(rs.truncated_normal(p.attitude_mean, p.attitude_sd, 0.0, 1.0));
   h.eol_attitude =
       static_cast<float>(rs.truncated_normal(p.eol_attitude_mean, p.eol_attitude_sd, 0.0, 1.0));
@@ -133,6 +133,16 @@ Household make_household(const Params& p, AgentId id, std::uint64_t index) {
                                                   : agents::EolOption::kResidual);
   }
   return h;
+}
+
+Household make_household(const Params& p, AgentId id, std::uint64_t index) {
+  RandomStream rs(p.seed, id, 0, agents::purpose::kHouseholdInit);
+  return make_household(p, index, rs);
+}
+
+// Random blocks a stream usually needs for `words` 32-bit words (set-up batches).
+std::uint32_t blocks_for(std::size_t words) {
+  return static_cast<std::uint32_t>((words + 3) / 4);
 }
 
 }  // namespace
@@ -451,16 +461,32 @@ void Simulation::init_households() {
   const std::size_t n = end > first ? static_cast<std::size_t>(end - first) : 0;
   households_.resize(n);
   buckets_.assign(calendar_.ticks(), {});
-  for (std::size_t i = 0; i < n; ++i) {
-    const AgentId id = first + i;
-    households_[i] = make_household(params_, id, id - ids_.households_begin);
-    RandomStream rs(params_.seed, id, 0, agents::purpose::kLifetime);
-    for (std::size_t g = 0; g < params_.groups.size(); ++g) {
-      // Residual life of the current product in a stationary renewal process.
-      const Tick due = residual_lives_[g].months(rs.uniform());
-      schedule(static_cast<std::uint32_t>(i), static_cast<int>(g), due);
-      ++local_choice_counts_[g][households_[i].last_choice[g]];
-      ++local_eol_counts_[g][households_[i].last_eol[g]];
+  // The households' streams get their usual blocks in batches: two truncated
+  // normals (two uniforms each unless rejected), an income class and two uniforms
+  // per group; one uniform per group for the residual lives.
+  const std::size_t groups = params_.groups.size();
+  engine::StreamBatch init_streams(params_.seed, 0, agents::purpose::kHouseholdInit,
+                                   blocks_for(4 + 4 + 2 + 4 * groups));
+  engine::StreamBatch life_streams(params_.seed, 0, agents::purpose::kLifetime,
+                                   blocks_for(2 * groups));
+  constexpr std::size_t kChunk = 256;
+  for (std::size_t c = 0; c < n; c += kChunk) {
+    const std::size_t m = std::min(kChunk, n - c);
+    init_streams.fill(first + c, m);
+    life_streams.fill(first + c, m);
+    for (std::size_t j = 0; j < m; ++j) {
+      const std::size_t i = c + j;
+      const AgentId id = first + i;
+      RandomStream init_rs = init_streams.stream(j);
+      households_[i] = make_household(params_, id - ids_.households_begin, init_rs);
+      RandomStream rs = life_streams.stream(j);
+      for (std::size_t g = 0; g < groups; ++g) {
+        // Residual life of the current product in a stationary renewal process.
+        const Tick due = residual_lives_[g].months(rs.uniform());
+        schedule(static_cast<std::uint32_t>(i), static_cast<int>(g), due);
+        ++local_choice_counts_[g][households_[i].last_choice[g]];
+        ++local_eol_counts_[g][households_[i].last_eol[g]];
+      }
     }
   }
 }
@@ -496,12 +522,20 @@ void Simulation::build_network() {
   std::vector<RemoteEdge> remote;
   edges_.resize(local_n * half * 2);
   std::size_t e = 0;
+  // Streams in batches: one uniform per edge, and a few blocks for rewired targets.
+  engine::StreamBatch streams(params_.seed, 0, agents::purpose::kNetwork,
+                              blocks_for(4 * std::size_t{half}) + 1);
+  constexpr std::size_t kChunk = 256;
   for (std::size_t i = 0; i < local_n; ++i) {
+    if (i % kChunk == 0) streams.fill(first_household_ + i, std::min(kChunk, local_n - i));
     const std::uint64_t hi = first_index + i;
-    RandomStream rs(params_.seed, first_household_ + i, 0, agents::purpose::kNetwork);
+    RandomStream rs = streams.stream(i % kChunk);
     for (std::uint32_t j = 1; j <= half; ++j) {
+      // (hi + j) mod n and (hi - j) mod n, without a division (j <= (n - 1) / 2).
+      const std::uint64_t up = hi + j >= n ? hi + j - n : hi + j;
+      const std::uint64_t down = hi >= j ? hi - j : hi + n - j;
       for (int side = 0; side < 2; ++side) {
-        std::uint64_t target = side == 0 ? (hi + j) % n : (hi + n - j) % n;
+        std::uint64_t target = side == 0 ? up : down;
         if (rs.uniform() < params_.rewiring) {
           target = rs.below(n);
           if (target == hi) target = (hi + 1) % n;

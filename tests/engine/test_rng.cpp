@@ -150,6 +150,21 @@ TEST(RandomStream, BlocksComputedAheadGiveTheSameDraws) {
   EXPECT_THROW(RandomStream::counter(id, RandomStream::kMaxTick + 1, 0, 0), std::out_of_range);
 }
 
+TEST(StreamBatch, StreamsDrawWhatThePlainStreamsDraw) {
+  // Consecutive agents (across the 2^32 boundary of the id's low word), two fills.
+  const std::uint64_t seed = 20251013;
+  StreamBatch batch(seed, 12, 5, 3);
+  for (const std::uint64_t first : {std::uint64_t{1000}, (std::uint64_t{1} << 32) - 7}) {
+    batch.fill(first, 20);
+    for (std::size_t i = 0; i < 20; ++i) {
+      RandomStream got = batch.stream(i);
+      RandomStream expected(seed, first + i, 12, 5);
+      for (int k = 0; k < 30; ++k) ASSERT_EQ(got.next_u32(), expected.next_u32()) << i << " " << k;
+    }
+  }
+  EXPECT_THROW(StreamBatch(seed, RandomStream::kMaxTick + 1, 5, 3), std::out_of_range);
+}
+
 TEST(RandomStream, EveryKeyComponentChangesTheSequence) {
   const auto base = draw_u32(RandomStream(42, 7, 3, 5), 8);
   EXPECT_NE(base, draw_u32(RandomStream(43, 7, 3, 5), 8));
