@@ -918,13 +918,6 @@ void Simulation::rebuild_derived() {
     for (std::size_t s = 0; s < ghost_ids_.size(); ++s)
       row[local_n + s] = pack_seen(ghost_choice_[s * groups + g], ghost_eol_[s * groups + g]);
   }
-  attitude_factors_.resize(local_n);
-  for (std::size_t i = 0; i < local_n; ++i) {
-    const auto& h = households_[i];
-    auto& f = attitude_factors_[i];
-    f.purchase = purchase_logit_.usable() ? purchase_logit_.attitude_factor(h.attitude) : 0.0;
-    f.eol = eol_logit_.usable() ? eol_logit_.attitude_factor(h.eol_attitude) : 0.0;
-  }
 }
 
 void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out) const {
@@ -970,13 +963,13 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
 
 [[gnu::always_inline]] inline std::uint8_t Simulation::logit_choice(
     const agents::FactoredLogit& logit, const agents::ChoiceRule& rule, double attitude,
-    double attitude_factor, std::uint8_t linear_option, std::uint8_t last_choice,
+    std::uint8_t linear_option, std::uint8_t last_choice,
     const std::array<double, kOpt>& option_factor, const std::array<double, kOpt>& cost,
     const std::array<bool, kOpt>& available, const std::array<std::uint64_t, kOpt>& count,
     std::uint64_t total, RandomStream& rs) const {
   if (logit.usable())
-    return logit.choose_by_factor(attitude_factor, linear_option, last_choice, option_factor,
-                                  logit.social_factors(count, total), rs);
+    return logit.choose(attitude, linear_option, last_choice, option_factor,
+                        logit.social_factors(count, total), rs);
   agents::ChoiceSituation s;
   for (std::size_t k = 0; k < s.social_share.size(); ++k)
     s.social_share[k] =
@@ -1428,7 +1421,6 @@ void Simulation::phase_consumers(Tick t) {
     if (i + kFar < due.size()) {
       const std::uint32_t far = due[i + kFar] / agents::kMaxGroups;
       __builtin_prefetch(&households_[far]);  // one line: records are 32-byte aligned
-      __builtin_prefetch(&attitude_factors_[far]);
       if (network) __builtin_prefetch(&edge_begin_[far + 1]);
     }
     if (network && i + kMid < due.size()) {
@@ -1696,8 +1688,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
   neighbour_counts(local, g, seen);
   const auto& view = purchase_views_[idx(g)];
   const auto& eol_view = eol_views_[idx(g) * collection_effort_.size() + h.municipality];
-  const auto& factors = attitude_factors_[local];
-  const auto eol_choice = logit_choice(eol_logit_, params_.end_of_life, h.eol_attitude, factors.eol,
+  const auto eol_choice = logit_choice(eol_logit_, params_.end_of_life, h.eol_attitude,
                                        static_cast<std::uint8_t>(agents::EolOption::kResidual),
                                        h.last_eol[idx(g)], eol_view.option_factor, eol_view.cost,
                                        {true, true, true, true}, seen.eol, seen.eol_total, rs);
@@ -1725,8 +1716,8 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
     constexpr auto kLinear = static_cast<std::uint8_t>(Option::kNewLinear);
     if (view.any_available) {
       auto choice = static_cast<Option>(logit_choice(
-          purchase_logit_, params_.purchase, h.attitude, factors.purchase, kLinear, last,
-          view.option_factor, view.cost, view.available, seen.purchase, seen.purchase_total, rs));
+          purchase_logit_, params_.purchase, h.attitude, kLinear, last, view.option_factor,
+          view.cost, view.available, seen.purchase, seen.purchase_total, rs));
       bool buys = true;
       if (choice == Option::kSecondHand) {
         row[kSecondHandWanted] += view.units_milli;
@@ -1741,9 +1732,9 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
           buys = false;
           for (std::size_t k = 0; k < available.size(); ++k) buys = buys || available[k];
           if (buys)
-            choice = static_cast<Option>(logit_choice(
-                purchase_logit_, params_.purchase, h.attitude, factors.purchase, kLinear, last,
-                factor, view.cost, available, seen.purchase, seen.purchase_total, rs));
+            choice = static_cast<Option>(logit_choice(purchase_logit_, params_.purchase, h.attitude,
+                                                      kLinear, last, factor, view.cost, available,
+                                                      seen.purchase, seen.purchase_total, rs));
         }
       }
       if (buys) {
