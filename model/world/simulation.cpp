@@ -500,9 +500,10 @@ void Simulation::schedule(std::uint32_t local, int group, Tick due) {
 void Simulation::build_network() {
   const std::uint64_t n = params_.households;
   const std::size_t local_n = households_.size();
-  edge_begin_.assign(local_n + 1, 0);
-  edges_.clear();
+  exception_begin_.assign(local_n + 1, 0);
+  exceptions_.clear();
   ghost_ids_.clear();
+  ring_half_ = 0;
   if (params_.global_mixing || n < 2) {
     subscriber_begin_.assign(local_n + 1, 0);
     return;
@@ -510,18 +511,20 @@ void Simulation::build_network() {
   std::uint32_t half = std::max<std::uint32_t>(1, params_.degree / 2);
   half =
       static_cast<std::uint32_t>(std::min<std::uint64_t>(half, (n - 1) / 2 == 0 ? 1 : (n - 1) / 2));
+  ring_half_ = half;
   // Watts-Strogatz ring (k/2 each side), each edge rewired with probability beta.
-  // Every household has 2 * half edges. Local targets go straight into edges_;
-  // remote ones (few: block ends and rewired edges) are listed apart and become
-  // ghost slots below.
+  // Every household has 2 * half edges. Edges of windowed households that stay on
+  // the ring are implicit; the others become exceptions, local targets at once and
+  // remote ones (block ends and rewired edges) listed apart to become ghost slots.
   const std::uint64_t first_index = first_household_ - ids_.households_begin;
   struct RemoteEdge {
-    std::size_t edge;
+    std::size_t exception;
     std::uint64_t target;  // global household index
   };
   std::vector<RemoteEdge> remote;
-  edges_.resize(local_n * half * 2);
-  std::size_t e = 0;
+  exceptions_.reserve(static_cast<std::size_t>(static_cast<double>(local_n) * 2 * half *
+                                               std::min(1.0, params_.rewiring * 1.1 + 0.01)) +
+                      4 * std::size_t{half});
   // Streams in batches: one uniform per edge, and a few blocks for rewired targets.
   engine::StreamBatch streams(params_.seed, 0, agents::purpose::kNetwork,
                               blocks_for(4 * std::size_t{half}) + 1);
@@ -529,25 +532,31 @@ void Simulation::build_network() {
   for (std::size_t i = 0; i < local_n; ++i) {
     if (i % kChunk == 0) streams.fill(first_household_ + i, std::min(kChunk, local_n - i));
     const std::uint64_t hi = first_index + i;
+    const bool window = windowed(i);
     RandomStream rs = streams.stream(i % kChunk);
     for (std::uint32_t j = 1; j <= half; ++j) {
       // (hi + j) mod n and (hi - j) mod n, without a division (j <= (n - 1) / 2).
       const std::uint64_t up = hi + j >= n ? hi + j - n : hi + j;
       const std::uint64_t down = hi >= j ? hi - j : hi + n - j;
       for (int side = 0; side < 2; ++side) {
-        std::uint64_t target = side == 0 ? up : down;
+        const std::uint64_t ring = side == 0 ? up : down;
+        std::uint64_t target = ring;
         if (rs.uniform() < params_.rewiring) {
           target = rs.below(n);
           if (target == hi) target = (hi + 1) % n;
         }
-        if (target >= first_index && target < first_index + local_n)
-          edges_[e] = static_cast<std::uint32_t>(target - first_index);
-        else
-          remote.push_back({e, target});
-        ++e;
+        if (window && target == ring) continue;  // the window holds it
+        // A windowed household's ring targets are local and never wrap.
+        const auto replaced = static_cast<std::uint32_t>(window ? (side == 0 ? i + j : i - j) : 0);
+        if (target >= first_index && target < first_index + local_n) {
+          exceptions_.push_back({replaced, static_cast<std::uint32_t>(target - first_index)});
+        } else {
+          remote.push_back({exceptions_.size(), target});
+          exceptions_.push_back({replaced, 0});
+        }
       }
     }
-    edge_begin_[i + 1] = static_cast<std::uint32_t>(e);
+    exception_begin_[i + 1] = static_cast<std::uint32_t>(exceptions_.size());
   }
   // Remote neighbours become ghost slots, numbered in id order.
   ghost_ids_.reserve(remote.size());
@@ -557,7 +566,8 @@ void Simulation::build_network() {
   for (const auto& r : remote) {
     const auto it =
         std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), ids_.households_begin + r.target);
-    edges_[r.edge] = kGhostBit | static_cast<std::uint32_t>(it - ghost_ids_.begin());
+    exceptions_[r.exception].target =
+        kGhostBit | static_cast<std::uint32_t>(it - ghost_ids_.begin());
   }
   // Ghost copies start from the same pure initialisation as their owner's agent.
   const std::size_t groups = params_.groups.size();
@@ -931,30 +941,57 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
     }
     return;
   }
-  const std::uint32_t b = edge_begin_[local];
-  const std::uint32_t e = edge_begin_[local + 1];
-  out.purchase_total = out.eol_total = e - b;
+  const std::uint32_t b = exception_begin_[local];
+  const std::uint32_t e = exception_begin_[local + 1];
+  out.purchase_total = out.eol_total = 2 * std::uint64_t{ring_half_};
   // Ghost entries (kGhostBit set) index past the local households.
   const std::uint8_t* row = seen_.data() + idx(group) * seen_stride_;
   const auto local_n = static_cast<std::uint32_t>(households_.size());
-  if (e - b < 0xFFFFu) {
-    // Four 16-bit counters per 64-bit register: no store-to-load chain.
+  const auto seen_at = [&](std::uint32_t v) { return row[(v & ~kGhostBit) + (v >> 31) * local_n]; };
+  const bool window = windowed(local);
+  if (2 * ring_half_ < 0xFFFFu) {
+    // Four 16-bit counters per 64-bit register: no store-to-load chain. An
+    // exception takes back its window entry after the window was added, so no
+    // counter ever goes below zero.
     std::uint64_t acc_choice = 0;
     std::uint64_t acc_eol = 0;
-    for (std::uint32_t k = b; k < e; ++k) {
-      const std::uint32_t v = edges_[k];
-      const std::uint8_t seen = row[(v & ~kGhostBit) + (v >> 31) * local_n];
+    const auto add = [&](std::uint8_t seen) {
       acc_choice += std::uint64_t{1} << ((seen & 3u) * 16u);
       acc_eol += std::uint64_t{1} << ((seen >> 2) * 16u);
+    };
+    if (window)
+      for (std::uint32_t j = 1; j <= ring_half_; ++j) {
+        add(row[local - j]);
+        add(row[local + j]);
+      }
+    for (std::uint32_t k = b; k < e; ++k) {
+      const auto& x = exceptions_[k];
+      if (window) {
+        const std::uint8_t seen = row[x.replaced];
+        acc_choice -= std::uint64_t{1} << ((seen & 3u) * 16u);
+        acc_eol -= std::uint64_t{1} << ((seen >> 2) * 16u);
+      }
+      add(seen_at(x.target));
     }
     for (std::size_t k = 0; k < out.purchase.size(); ++k) {
       out.purchase[k] = (acc_choice >> (16 * k)) & 0xFFFFu;
       out.eol[k] = (acc_eol >> (16 * k)) & 0xFFFFu;
     }
   } else {
+    if (window)
+      for (std::uint32_t j = 1; j <= ring_half_; ++j)
+        for (const std::uint8_t seen : {row[local - j], row[local + j]}) {
+          ++out.purchase[seen & 3u];
+          ++out.eol[seen >> 2];
+        }
     for (std::uint32_t k = b; k < e; ++k) {
-      const std::uint32_t v = edges_[k];
-      const std::uint8_t seen = row[(v & ~kGhostBit) + (v >> 31) * local_n];
+      const auto& x = exceptions_[k];
+      if (window) {
+        const std::uint8_t seen = row[x.replaced];
+        --out.purchase[seen & 3u];
+        --out.eol[seen >> 2];
+      }
+      const std::uint8_t seen = seen_at(x.target);
       ++out.purchase[seen & 3u];
       ++out.eol[seen >> 2];
     }
@@ -979,6 +1016,25 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
   s.last_choice = last_choice;
   s.linear_option = linear_option;
   return agents::choose(rule, attitude, s, rs);
+}
+
+std::vector<AgentId> Simulation::neighbour_ids(std::uint32_t local) const {
+  const auto global = [&](std::uint32_t v) {
+    return v & kGhostBit ? ghost_ids_[v & ~kGhostBit] : first_household_ + v;
+  };
+  std::vector<AgentId> ids;
+  std::vector<std::uint32_t> replaced;
+  const bool window = windowed(local);
+  for (std::uint32_t k = exception_begin_[local]; k < exception_begin_[local + 1]; ++k)
+    if (window) replaced.push_back(exceptions_[k].replaced);
+  if (window)
+    for (std::uint32_t j = 1; j <= ring_half_; ++j)
+      for (const std::uint32_t v : {local + j, local - j})
+        if (std::find(replaced.begin(), replaced.end(), v) == replaced.end())
+          ids.push_back(first_household_ + v);
+  for (std::uint32_t k = exception_begin_[local]; k < exception_begin_[local + 1]; ++k)
+    ids.push_back(global(exceptions_[k].target));
+  return ids;
 }
 
 // ---------------------------------------------------------------- phases ----
@@ -1389,12 +1445,12 @@ void Simulation::phase_consumers(Tick t) {
   update_purchase_views();
   // Software prefetch (no effect on results), in three stages so that each load
   // finds its line in cache: the household record and
-  // its edge-row offsets kFar events ahead, the edge row kMid ahead, and the
+  // its exception offsets kFar events ahead, the exceptions kMid ahead, and the
   // packed choices of the neighbours kNear ahead.
   constexpr std::size_t kFar = 24;
   constexpr std::size_t kMid = 12;
   constexpr std::size_t kNear = 6;
-  const bool network = !params_.global_mixing && !edges_.empty();
+  const bool network = !params_.global_mixing && ring_half_ > 0;
   const auto local_n = static_cast<std::uint32_t>(households_.size());
   pending_draws_.clear();
   // The random blocks an event usually needs (two of its purchase stream, one of
@@ -1421,20 +1477,23 @@ void Simulation::phase_consumers(Tick t) {
     if (i + kFar < due.size()) {
       const std::uint32_t far = due[i + kFar] / agents::kMaxGroups;
       __builtin_prefetch(&households_[far]);  // one line: records are 32-byte aligned
-      if (network) __builtin_prefetch(&edge_begin_[far + 1]);
+      if (network) __builtin_prefetch(&exception_begin_[far + 1]);
     }
     if (network && i + kMid < due.size()) {
       const std::uint32_t mid = due[i + kMid] / agents::kMaxGroups;
-      __builtin_prefetch(edges_.data() + edge_begin_[mid]);
-      __builtin_prefetch(edges_.data() + edge_begin_[mid + 1] - 1);
+      __builtin_prefetch(exceptions_.data() + exception_begin_[mid]);
     }
     if (network && i + kNear < due.size()) {
       const std::uint32_t near = due[i + kNear] / agents::kMaxGroups;
       const std::uint8_t* row =
           seen_.data() +
           static_cast<std::size_t>(due[i + kNear] % agents::kMaxGroups) * seen_stride_;
-      for (std::uint32_t k = edge_begin_[near]; k < edge_begin_[near + 1]; ++k) {
-        const std::uint32_t v = edges_[k];
+      if (windowed(near)) {
+        __builtin_prefetch(row + near - ring_half_);
+        __builtin_prefetch(row + near + ring_half_);
+      }
+      for (std::uint32_t k = exception_begin_[near]; k < exception_begin_[near + 1]; ++k) {
+        const std::uint32_t v = exceptions_[k].target;
         __builtin_prefetch(row + (v & ~kGhostBit) + (v >> 31) * local_n);
       }
     }

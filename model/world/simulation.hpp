@@ -132,6 +132,10 @@ class Simulation {
   // whatever the number of ranks that wrote it, and returns the next tick to run.
   engine::Tick restore_checkpoint(const engine::CheckpointReader& in);
 
+  // Global ids of the network neighbours of local household `local`, in slot order
+  // (window entries first, then the exceptions): for tests and diagnostics.
+  std::vector<AgentId> neighbour_ids(std::uint32_t local) const;
+
   // Local sizes, for logs and benchmarks.
   std::size_t local_households() const { return households_.size(); }
   std::size_t local_companies() const { return companies_.size(); }
@@ -356,11 +360,25 @@ class Simulation {
   bool owns_government_ = false;
   std::vector<int> owned_tables_;
 
-  // Network: CSR over local households; entries < kGhostBit are local indices,
-  // others are ghost slots.
+  // Network: every household has 2 * ring_half_ neighbours (0: no network). For a
+  // household at least ring_half_ from both ends of the local range ("windowed"),
+  // the neighbours are its ring window, local indices i - ring_half_ .. i +
+  // ring_half_ without i, except where an exception replaces a window entry by
+  // another target (a rewired edge). Other households list all their neighbours
+  // as exceptions. Exceptions are a CSR over local households; targets below
+  // kGhostBit are local indices, others ghost slots. Only ~1 in 10 edges is
+  // stored, so a neighbour scan reads the window bytes of seen_ and a short list.
   static constexpr std::uint32_t kGhostBit = 0x80000000u;
-  engine::LargeVector<std::uint32_t> edge_begin_;
-  engine::LargeVector<std::uint32_t> edges_;
+  struct NeighbourException {
+    std::uint32_t replaced;  // the window entry it replaces (windowed households)
+    std::uint32_t target;
+  };
+  std::uint32_t ring_half_ = 0;
+  bool windowed(std::size_t local) const {
+    return local >= ring_half_ && local + ring_half_ < households_.size();
+  }
+  engine::LargeVector<std::uint32_t> exception_begin_;
+  engine::LargeVector<NeighbourException> exceptions_;
   engine::LargeVector<AgentId> ghost_ids_;
   engine::LargeVector<std::uint8_t> ghost_choice_;       // [slot * groups + g]
   engine::LargeVector<std::uint8_t> ghost_eol_;          // [slot * groups + g]
