@@ -138,6 +138,7 @@ class Simulation {
 
   // Local sizes, for logs and benchmarks.
   std::size_t local_households() const { return households_.size(); }
+  AgentId first_household() const { return first_household_; }
   std::size_t local_companies() const { return companies_.size(); }
   std::uint64_t messages_sent() const;
 
