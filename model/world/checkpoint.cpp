@@ -45,8 +45,8 @@
 // Rebuilt from the config and the partition (by setup()):
 //   params_, ids_, partition_, calendar_, scheduler_, group_ids_, first_household_,
 //   first_company_, owns_government_, owned_tables_, the network (ring_half_,
-//   exception_begin_, exceptions_, ghost_ids_, subscriber_begin_, subscribers_, subscriber_slots_), the exchanges,
-//   density0_ (municipal collection density at the start), indicators_.refs,
+//   exception_begin_, exceptions_, ghost_ids_, subscriber_begin_, subscribers_, subscriber_slots_),
+//   the exchanges, density0_ (municipal collection density at the start), indicators_.refs,
 //   province_share_ (households' share per province),
 //   links_, link_stride_ (firm links: from the seed and the slot id alone),
 //   slot_send_ (scratch), slot_counts_, slot_displs_ (allgather layout)
