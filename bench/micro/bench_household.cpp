@@ -9,6 +9,7 @@
 
 #include "agents/household.hpp"
 #include "model/engine/rng.hpp"
+#include "model/world/menu_search.hpp"
 
 namespace {
 
@@ -90,5 +91,29 @@ void BM_HouseholdEventKernel(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_HouseholdEventKernel);
+
+// A supplier draw: the guided search of a 2,000-entry menu with uneven weights
+// (a tenth of them 0), from a uniform pick, as resolve_purchase_draws does.
+void BM_GuidedMenuSearch(benchmark::State& state) {
+  RandomStream weights(20251013, 1, 0, 9);
+  std::vector<double> cumulative;
+  double sum = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const double u = weights.uniform();
+    sum += u < 0.1 ? 0.0 : u;
+    cumulative.push_back(sum);
+  }
+  std::vector<std::uint32_t> guide;
+  double bins_per_unit = 0;
+  ketensim::world::build_guide(cumulative, guide, bins_per_unit);
+  RandomStream picks(20251013, 2, 0, 9);
+  for (auto _ : state) {
+    const double x = picks.uniform() * sum;
+    benchmark::DoNotOptimize(
+        ketensim::world::guided_upper_bound(cumulative, guide, bins_per_unit, x));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_GuidedMenuSearch);
 
 }  // namespace
