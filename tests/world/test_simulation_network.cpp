@@ -70,17 +70,3 @@ TEST(SimulationNetwork, RowsHoldExactlyTheDrawnNeighbours) {
 
 }  // namespace
 }  // namespace ketensim::world
-
-// MPI around GoogleTest: every rank runs every test; only rank 0 prints, and
-// the exit code is the worst over ranks.
-int main(int argc, char** argv) {
-  ketensim::engine::MpiContext mpi(&argc, &argv);
-  ::testing::InitGoogleTest(&argc, argv);
-  const ketensim::engine::Comm world;
-  if (!world.is_root()) {
-    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
-    delete listeners.Release(listeners.default_result_printer());
-  }
-  const int failed = RUN_ALL_TESTS() != 0 ? 1 : 0;
-  return static_cast<int>(world.allreduce_max(static_cast<std::int64_t>(failed)));
-}
