@@ -511,6 +511,9 @@ void Simulation::build_network() {
   std::uint32_t half = std::max<std::uint32_t>(1, params_.degree / 2);
   half =
       static_cast<std::uint32_t>(std::min<std::uint64_t>(half, (n - 1) / 2 == 0 ? 1 : (n - 1) / 2));
+  // neighbour_counts counts in 16-bit fields (households.network.degree is at most 64).
+  if (2 * std::uint64_t{half} >= 0xFFFFu)
+    throw std::invalid_argument("households.network.degree must be below 65535");
   ring_half_ = half;
   // Watts-Strogatz ring (k/2 each side), each edge rewired with probability beta.
   // Every household has 2 * half edges. Edges of windowed households that stay on
@@ -949,52 +952,32 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
   const auto local_n = static_cast<std::uint32_t>(households_.size());
   const auto seen_at = [&](std::uint32_t v) { return row[(v & ~kGhostBit) + (v >> 31) * local_n]; };
   const bool window = windowed(local);
-  if (2 * ring_half_ < 0xFFFFu) {
-    // Four 16-bit counters per 64-bit register: no store-to-load chain. An
-    // exception takes back its window entry after the window was added, so no
-    // counter ever goes below zero.
-    std::uint64_t acc_choice = 0;
-    std::uint64_t acc_eol = 0;
-    const auto add = [&](std::uint8_t seen) {
-      acc_choice += std::uint64_t{1} << ((seen & 3u) * 16u);
-      acc_eol += std::uint64_t{1} << ((seen >> 2) * 16u);
-    };
-    if (window)
-      for (std::uint32_t j = 1; j <= ring_half_; ++j) {
-        add(row[local - j]);
-        add(row[local + j]);
-      }
-    for (std::uint32_t k = b; k < e; ++k) {
-      const auto& x = exceptions_[k];
-      if (window) {
-        const std::uint8_t seen = row[x.replaced];
-        acc_choice -= std::uint64_t{1} << ((seen & 3u) * 16u);
-        acc_eol -= std::uint64_t{1} << ((seen >> 2) * 16u);
-      }
-      add(seen_at(x.target));
+  // Four 16-bit counters per 64-bit register (build_network keeps the degree below
+  // 2^16): no store-to-load chain. An exception takes back its window entry after
+  // the window was added, so no counter ever goes below zero.
+  std::uint64_t acc_choice = 0;
+  std::uint64_t acc_eol = 0;
+  const auto add = [&](std::uint8_t seen) {
+    acc_choice += std::uint64_t{1} << ((seen & 3u) * 16u);
+    acc_eol += std::uint64_t{1} << ((seen >> 2) * 16u);
+  };
+  if (window)
+    for (std::uint32_t j = 1; j <= ring_half_; ++j) {
+      add(row[local - j]);
+      add(row[local + j]);
     }
-    for (std::size_t k = 0; k < out.purchase.size(); ++k) {
-      out.purchase[k] = (acc_choice >> (16 * k)) & 0xFFFFu;
-      out.eol[k] = (acc_eol >> (16 * k)) & 0xFFFFu;
+  for (std::uint32_t k = b; k < e; ++k) {
+    const auto& x = exceptions_[k];
+    if (window) {
+      const std::uint8_t seen = row[x.replaced];
+      acc_choice -= std::uint64_t{1} << ((seen & 3u) * 16u);
+      acc_eol -= std::uint64_t{1} << ((seen >> 2) * 16u);
     }
-  } else {
-    if (window)
-      for (std::uint32_t j = 1; j <= ring_half_; ++j)
-        for (const std::uint8_t seen : {row[local - j], row[local + j]}) {
-          ++out.purchase[seen & 3u];
-          ++out.eol[seen >> 2];
-        }
-    for (std::uint32_t k = b; k < e; ++k) {
-      const auto& x = exceptions_[k];
-      if (window) {
-        const std::uint8_t seen = row[x.replaced];
-        --out.purchase[seen & 3u];
-        --out.eol[seen >> 2];
-      }
-      const std::uint8_t seen = seen_at(x.target);
-      ++out.purchase[seen & 3u];
-      ++out.eol[seen >> 2];
-    }
+    add(seen_at(x.target));
+  }
+  for (std::size_t k = 0; k < out.purchase.size(); ++k) {
+    out.purchase[k] = (acc_choice >> (16 * k)) & 0xFFFFu;
+    out.eol[k] = (acc_eol >> (16 * k)) & 0xFFFFu;
   }
 }
 
@@ -1466,9 +1449,10 @@ void Simulation::phase_consumers(Tick t) {
         const int g = static_cast<int>(entry % agents::kMaxGroups);
         const AgentId id = first_household_ + entry / agents::kMaxGroups;
         auto* c = &counters[j * kBlocksAhead];
-        c[0] = RandomStream::counter(id, t, per_group(agents::purpose::kPurchase, g), 0);
-        c[1] = RandomStream::counter(id, t, per_group(agents::purpose::kPurchase, g), 1);
-        c[2] = RandomStream::counter(id, t, per_group(agents::purpose::kRetailer, g), 0);
+        for (std::uint32_t b = 0; b < kPurchaseBlocks; ++b)
+          c[b] = RandomStream::counter(id, t, per_group(agents::purpose::kPurchase, g), b);
+        c[kPurchaseBlocks] =
+            RandomStream::counter(id, t, per_group(agents::purpose::kRetailer, g), 0);
       }
       engine::philox4x32_10_many(std::span(counters).first(n * kBlocksAhead),
                                  RandomStream::key(params_.seed),
@@ -1740,7 +1724,8 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
   auto& h = households_[local];
   auto& row = local_[idx(g)];
   const AgentId id = first_household_ + local;
-  RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g), ahead, 2);
+  RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g), ahead,
+                  kPurchaseBlocks);
 
   // End of life of the product: repair, resell/donate, separate collection or residual waste.
   NeighbourCounts seen;
@@ -1807,7 +1792,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
         const double pick = rs.uniform() * menus_[idx(g)][option].cumulative.back();
         const auto& shop = retail_menus_[idx(g)][option];
         RandomStream shop_rs(params_.seed, id, t, per_group(agents::purpose::kRetailer, g),
-                             ahead + 2, 1);
+                             ahead + kPurchaseBlocks, 1);
         const double shop_pick = shop_rs.uniform() * shops;
         const bool in_shop = !shop.cumulative.empty() && shop_pick < shop.cumulative.back();
         pending_draws_.push_back({pick, in_shop ? shop_pick : -1.0, static_cast<std::uint8_t>(g),

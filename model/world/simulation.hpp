@@ -250,11 +250,13 @@ class Simulation {
   // Decision helpers.
   void review_company(agents::Company& c, std::size_t index, engine::Tick t);
   void form_chain_projects(int group);
-  // `ahead`: the event's first kBlocksAhead random blocks (purchase stream blocks 0
-  // and 1, shop stream block 0), computed in a batch by phase_consumers.
+  // `ahead`: the event's first random blocks, computed in a batch by
+  // phase_consumers: kPurchaseBlocks of its purchase stream, then the first block
+  // of its shop stream.
   void household_event(std::uint32_t local, int group, engine::Tick t,
                        const engine::Philox4x32Counter* ahead);
-  static constexpr std::size_t kBlocksAhead = 3;
+  static constexpr std::uint32_t kPurchaseBlocks = 2;
+  static constexpr std::size_t kBlocksAhead = kPurchaseBlocks + 1;
   // Draws the suppliers and shops of the tick's purchases and counts the orders.
   void resolve_purchase_draws();
   void update_purchase_views();
