@@ -1435,7 +1435,7 @@ void Simulation::phase_consumers(Tick t) {
   constexpr std::size_t kNear = 6;
   const bool network = !params_.global_mixing && ring_half_ > 0;
   const auto local_n = static_cast<std::uint32_t>(households_.size());
-  pending_draws_.clear();
+  pending_draws_.resize(params_.groups.size() * kOpt);
   // The random blocks an event usually needs (two of its purchase stream, one of
   // its shop stream) are computed for kBatch events at a time, in SIMD lanes.
   constexpr std::size_t kBatch = 16;
@@ -1575,87 +1575,68 @@ void Simulation::phase_consumers(Tick t) {
 }
 
 void Simulation::resolve_purchase_draws() {
-  // Each purchase's supplier and shop searches start from a guide entry, read a
-  // few menu entries and then count the order: four dependent loads into menus
-  // and order tables too large for the L2 cache. They run as a software
-  // pipeline over the tick's purchases: guide entries are prefetched kGuide
-  // draws ahead, menu entries kEntry ahead, the searches run kSearch ahead and
-  // prefetch the order counters that the booking at draw i then updates. All
-  // totals are integer sums or first-seen prices, so the order of the purchases
-  // does not change them.
-  constexpr std::size_t kGuide = 24;
-  constexpr std::size_t kEntry = 16;
-  constexpr std::size_t kSearch = 8;
-  auto& draws = pending_draws_;
-  const std::size_t n = draws.size();
-  auto supplier_menu = [&](const PendingDraw& d) -> const SupplierMenu& {
-    return menus_[d.group][d.choice];
-  };
-  auto shop_menu = [&](const PendingDraw& d) -> const SupplierMenu& {
-    return retail_menus_[d.group][d.choice];
-  };
-  auto prefetch_guide = [](const SupplierMenu& m, double x) {
-    if (!m.guide.empty() && x >= 0)
-      __builtin_prefetch(&m.guide[guide_bin(m.guide, m.bins_per_unit, x)]);
-  };
-  auto prefetch_entry = [](const SupplierMenu& m, double x) {
-    if (m.guide.empty() || !(x >= 0)) return;
-    const std::size_t r =
-        std::min<std::size_t>(m.guide[guide_bin(m.guide, m.bins_per_unit, x)], m.ids.size() - 1);
-    __builtin_prefetch(&m.cumulative[r]);
-    __builtin_prefetch(&m.ids[r]);
-    if (!m.prices.empty()) __builtin_prefetch(&m.prices[r]);
-  };
-  auto search = [](const SupplierMenu& m, double x) {
-    return std::min<std::size_t>(guided_upper_bound(m.cumulative, m.guide, m.bins_per_unit, x),
-                                 m.ids.size() - 1);
-  };
-  auto search_and_prefetch_counters = [&](PendingDraw& d) {
-    const auto& menu = supplier_menu(d);
-    const std::size_t at = search(menu, d.pick);
-    d.price = menu.prices[at];
-    d.supplier_key =
-        static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin) * kOpt + d.choice;
-    __builtin_prefetch(&order_counts_[d.supplier_key]);
-    __builtin_prefetch(&order_prices_[d.supplier_key]);
-    if (d.shop_pick < 0) return;
-    const auto& shop = shop_menu(d);
-    d.shop_key =
-        static_cast<std::uint32_t>(shop.ids[search(shop, d.shop_pick)] - ids_.companies_begin) *
-            kOpt +
-        d.choice;
-    __builtin_prefetch(&shop_counts_[d.shop_key]);
-    __builtin_prefetch(&shop_margin_raw_[d.shop_key]);
-  };
-  auto book = [&](const PendingDraw& d) {
-    if (order_counts_[d.supplier_key]++ == 0) {
-      order_keys_.push_back(d.supplier_key);
-      order_prices_[d.supplier_key] = d.price;
+  // The draws were kept per (group, option), so the searches run through one pair of
+  // menus at a time: its entries stay in cache, and the purchases are first tallied
+  // per menu entry, then booked once per supplier and per shop. A shop's margin on a
+  // purchase depends only on the supplier's price, so it is rounded once per
+  // supplier. All totals are integer sums, and a (supplier, option) has one price a
+  // month, so neither the order of the purchases nor this grouping changes them.
+  const std::size_t groups = params_.groups.size();
+  for (std::size_t g = 0; g < groups; ++g) {
+    const double units = params_.groups[g].units_per_purchase * params_.household_weight;
+    for (std::size_t k = 0; k < static_cast<std::size_t>(kOpt); ++k) {
+      auto& draws = pending_draws_[g * kOpt + k];
+      if (draws.empty()) continue;
+      const SupplierMenu& menu = menus_[g][k];
+      const SupplierMenu& shop = retail_menus_[g][k];
+      const std::size_t n = menu.ids.size();
+      if (supplier_tally_.size() < n) supplier_tally_.resize(n);
+      if (shop_tally_.size() < shop.ids.size()) shop_tally_.resize(shop.ids.size());
+      for (const PendingDraw& d : draws) {
+        const std::size_t at = std::min<std::size_t>(
+            guided_upper_bound(menu.cumulative, menu.guide, menu.bins_per_unit, d.pick), n - 1);
+        auto& supplier = supplier_tally_[at];
+        ++supplier.purchases;
+        if (d.shop_pick < 0) continue;
+        const std::size_t s = std::min<std::size_t>(
+            guided_upper_bound(shop.cumulative, shop.guide, shop.bins_per_unit, d.shop_pick),
+            shop.ids.size() - 1);
+        if (supplier.shop_purchases++ == 0)
+          supplier.margin_raw =
+              Euro::from_double(units * (menu.prices[at] * params_.retail_margin)).raw();
+        ++shop_tally_[s].purchases;
+        shop_tally_[s].margin_raw += supplier.margin_raw;
+      }
+      draws.clear();
+      // Book per supplier and per shop; keys are company * kOpt + option, and new keys
+      // are listed for the sorted sending in phase_consumers.
+      for (std::size_t at = 0; at < n; ++at) {
+        auto& supplier = supplier_tally_[at];
+        if (supplier.purchases == 0) continue;
+        const auto key = static_cast<std::uint32_t>(menu.ids[at] - ids_.companies_begin) * kOpt +
+                         static_cast<std::uint32_t>(k);
+        if (order_counts_[key] == 0) {
+          order_keys_.push_back(key);
+          order_prices_[key] = menu.prices[at];
+        }
+        order_counts_[key] += supplier.purchases;
+        if (supplier.shop_purchases > 0)
+          local_[g][kRetailMargin] += std::int64_t{supplier.shop_purchases} *
+                                      milli(units * menu.prices[at] * params_.retail_margin);
+        supplier = {};
+      }
+      for (std::size_t s = 0; s < shop.ids.size(); ++s) {
+        auto& tally = shop_tally_[s];
+        if (tally.purchases == 0) continue;
+        const auto key = static_cast<std::uint32_t>(shop.ids[s] - ids_.companies_begin) * kOpt +
+                         static_cast<std::uint32_t>(k);
+        if (shop_counts_[key] == 0) shop_keys_.push_back(key);
+        shop_counts_[key] += tally.purchases;
+        shop_margin_raw_[key] += tally.margin_raw;
+        tally = {};
+      }
     }
-    if (d.shop_pick < 0) return;
-    const double units = params_.groups[d.group].units_per_purchase * params_.household_weight;
-    if (shop_counts_[d.shop_key]++ == 0) shop_keys_.push_back(d.shop_key);
-    shop_margin_raw_[d.shop_key] +=
-        Euro::from_double(units * (d.price * params_.retail_margin)).raw();
-    local_[d.group][kRetailMargin] += milli(units * d.price * params_.retail_margin);
-  };
-  // Stage s works on draw i - lag(s); every draw passes through all four stages.
-  for (std::size_t i = 0; i < n + kGuide; ++i) {
-    if (i < n) {
-      const auto& d = draws[i];
-      prefetch_guide(supplier_menu(d), d.pick);
-      prefetch_guide(shop_menu(d), d.shop_pick);
-    }
-    if (i >= kGuide - kEntry && i - (kGuide - kEntry) < n) {
-      const auto& d = draws[i - (kGuide - kEntry)];
-      prefetch_entry(supplier_menu(d), d.pick);
-      prefetch_entry(shop_menu(d), d.shop_pick);
-    }
-    if (i >= kGuide - kSearch && i - (kGuide - kSearch) < n)
-      search_and_prefetch_counters(draws[i - (kGuide - kSearch)]);
-    if (i >= kGuide) book(draws[i - kGuide]);
   }
-  draws.clear();
 }
 
 void Simulation::update_purchase_views() {
@@ -1795,8 +1776,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
                              ahead + kPurchaseBlocks, 1);
         const double shop_pick = shop_rs.uniform() * shops;
         const bool in_shop = !shop.cumulative.empty() && shop_pick < shop.cumulative.back();
-        pending_draws_.push_back({pick, in_shop ? shop_pick : -1.0, static_cast<std::uint8_t>(g),
-                                  static_cast<std::uint8_t>(choice), 0, 0, 0.0});
+        pending_draws_[idx(g) * kOpt + option].push_back({pick, in_shop ? shop_pick : -1.0});
       }
     }
     schedule(local, g, t + static_cast<Tick>(lifetimes_[idx(g)].months(rs.uniform())));

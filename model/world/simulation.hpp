@@ -151,15 +151,10 @@ class Simulation {
   };
   // A purchase whose supplier and shop are still to be drawn (resolve_purchase_draws):
   // the event's uniforms scaled to the menus' totals. shop_pick < 0: no shop stocks it.
+  // Kept per (group, option), the pair of menus it is drawn from.
   struct PendingDraw {
     double pick;
     double shop_pick;
-    std::uint8_t group;
-    std::uint8_t choice;
-    // Filled by resolve_purchase_draws a few draws ahead of booking.
-    std::uint32_t supplier_key;
-    std::uint32_t shop_key;
-    double price;
   };
   // What a chain table knows of a member from its monthly report.
   struct MemberIntent {
@@ -419,7 +414,18 @@ class Simulation {
   // Derived scratch: the due bucket sorted by local index (radix sort buffer).
   engine::LargeVector<std::uint32_t> bucket_scratch_;
   std::vector<PendingChoice> pending_choices_;
-  std::vector<PendingDraw> pending_draws_;  // derived scratch of the consumers phase
+  // Derived scratch of the consumers phase: the month's draws per (group, option),
+  // [group * kOptions + option], and per menu entry of the pair being resolved.
+  std::vector<std::vector<PendingDraw>> pending_draws_;
+  // All zero between pairs; the margin is valid where the shop purchases are > 0.
+  struct EntryTally {
+    std::uint32_t purchases = 0;       // supplier entry: purchases; shop entry: purchases
+    std::uint32_t shop_purchases = 0;  // supplier entry: those of them bought in a shop
+    std::int64_t margin_raw = 0;       // supplier entry: a shop's margin on one purchase;
+                                       // shop entry: its margins summed (Euro raw)
+  };
+  std::vector<EntryTally> supplier_tally_;
+  std::vector<EntryTally> shop_tally_;
 
   // Market state, identical on every rank.
   std::vector<GroupPrices> prices_;
