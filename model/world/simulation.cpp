@@ -7,6 +7,9 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "agents/chain_table.hpp"
 #include "agents/government.hpp"
@@ -515,6 +518,8 @@ void Simulation::build_network() {
   if (2 * std::uint64_t{half} >= 0xFFFFu)
     throw std::invalid_argument("households.network.degree must be below 65535");
   ring_half_ = half;
+  for (std::uint32_t j = 0; j < window_keep_.size(); ++j)
+    window_keep_[j] = j <= 2 * half && j != half ? 0xFF : 0;
   // Watts-Strogatz ring (k/2 each side), each edge rewired with probability beta.
   // Every household has 2 * half edges. Edges of windowed households that stay on
   // the ring are implicit; the others become exceptions, local targets at once and
@@ -923,7 +928,8 @@ void Simulation::rebuild_derived() {
   const std::size_t groups = params_.groups.size();
   const std::size_t local_n = households_.size();
   seen_stride_ = local_n + ghost_ids_.size();
-  seen_.assign(groups * seen_stride_, 0);
+  // kSeenPad bytes more: the vector window count reads 16 bytes from a window's start.
+  seen_.assign(groups * seen_stride_ + kSeenPad, 0);
   for (std::size_t g = 0; g < groups; ++g) {
     std::uint8_t* row = seen_.data() + g * seen_stride_;
     for (std::size_t i = 0; i < local_n; ++i)
@@ -961,11 +967,36 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
     acc_choice += std::uint64_t{1} << ((seen & 3u) * 16u);
     acc_eol += std::uint64_t{1} << ((seen >> 2) * 16u);
   };
-  if (window)
-    for (std::uint32_t j = 1; j <= ring_half_; ++j) {
-      add(row[local - j]);
-      add(row[local + j]);
-    }
+  if (window) {
+#if defined(__SSE2__)
+    if (ring_half_ <= kVectorHalf) {
+      // The window's 2 * half + 1 bytes in one 16-byte load (seen_ has kSeenPad bytes
+      // of slack at its end), the household itself masked out. Per option k, one sum
+      // of absolute differences counts both the neighbours whose choice is k (in the
+      // low 4 bits: at most 14) and those whose end-of-life choice is k (times 16).
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + local - ring_half_));
+      const __m128i three = _mm_set1_epi8(3);
+      const __m128i choice = _mm_and_si128(v, three);
+      const __m128i eol = _mm_and_si128(_mm_srli_epi16(v, 2), three);
+      for (std::uint32_t k = 0; k < static_cast<std::uint32_t>(kOpt); ++k) {
+        const __m128i key = _mm_set1_epi8(static_cast<char>(k));
+        const __m128i ones =
+            _mm_and_si128(_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(choice, key), _mm_set1_epi8(1)),
+                                       _mm_and_si128(_mm_cmpeq_epi8(eol, key), _mm_set1_epi8(16))),
+                          _mm_load_si128(reinterpret_cast<const __m128i*>(window_keep_.data())));
+        const __m128i sums = _mm_sad_epu8(ones, _mm_setzero_si128());
+        const auto both = static_cast<std::uint64_t>(_mm_cvtsi128_si64(sums)) +
+                          static_cast<std::uint64_t>(_mm_extract_epi16(sums, 4));
+        acc_choice += (both & 15u) << (16 * k);
+        acc_eol += (both >> 4) << (16 * k);
+      }
+    } else
+#endif
+      for (std::uint32_t j = 1; j <= ring_half_; ++j) {
+        add(row[local - j]);
+        add(row[local + j]);
+      }
+  }
   for (std::uint32_t k = b; k < e; ++k) {
     const auto& x = exceptions_[k];
     if (window) {

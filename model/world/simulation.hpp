@@ -136,6 +136,19 @@ class Simulation {
   // (window entries first, then the exceptions): for tests and diagnostics.
   std::vector<AgentId> neighbour_ids(std::uint32_t local) const;
 
+  // What a household sees of the last choices of its neighbours (with global mixing,
+  // of all households): per option, how many chose it, out of how many.
+  struct NeighbourCounts {
+    std::array<std::uint64_t, agents::kOptions> purchase{};
+    std::array<std::uint64_t, agents::kOptions> eol{};
+    std::uint64_t purchase_total = 0;
+    std::uint64_t eol_total = 0;
+  };
+  // One scan of the household's neighbours' packed choices gives both counts (public
+  // for tests; the household events call it).
+  void neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out) const;
+  const agents::Household& household(std::uint32_t local) const { return households_[local]; }
+
   // Local sizes, for logs and benchmarks.
   std::size_t local_households() const { return households_.size(); }
   AgentId first_household() const { return first_household_; }
@@ -305,16 +318,6 @@ class Simulation {
   double learning_factor(int group, int s) const;
   bool is_local_company(AgentId id) const;
   agents::Company& company(AgentId id);
-  // What a household sees of the last choices of its neighbours (with global mixing,
-  // of all households): per option, how many chose it, out of how many.
-  struct NeighbourCounts {
-    std::array<std::uint64_t, agents::kOptions> purchase{};
-    std::array<std::uint64_t, agents::kOptions> eol{};
-    std::uint64_t purchase_total = 0;
-    std::uint64_t eol_total = 0;
-  };
-  // One scan of the household's neighbours' packed choices gives both counts.
-  void neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out) const;
   // One logit choice of a household event: by factors (agents::FactoredLogit) when the
   // rule allows it, else by agents::choose() from the same inputs.
   std::uint8_t logit_choice(const agents::FactoredLogit& logit, const agents::ChoiceRule& rule,
@@ -372,6 +375,11 @@ class Simulation {
     std::uint32_t target;
   };
   std::uint32_t ring_half_ = 0;
+  // The window count reads a windowed household's ring window with one 16-byte load
+  // where ring_half_ <= kVectorHalf; window_keep_ masks out the household itself.
+  static constexpr std::uint32_t kVectorHalf = 7;
+  static constexpr std::size_t kSeenPad = 16;
+  alignas(16) std::array<std::uint8_t, 16> window_keep_{};
   bool windowed(std::size_t local) const {
     return local >= ring_half_ && local + ring_half_ < households_.size();
   }
