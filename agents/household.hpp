@@ -163,12 +163,27 @@ class FactoredLogit {
     return f;
   }
 
+  // exp(w_a a / tau), the attitude factor of the options other than the linear one.
+  // A household's attitude never changes, so the simulation computes it once.
+  double attitude_factor(double attitude) const {
+    return std::exp(rule_.w_attitude * attitude * inv_tau_);
+  }
+
   // Draws an option with one uniform from `rs`, with P(k) proportional to the product
   // of its factors. Requires usable() and an option factor > 0.
   std::uint8_t choose(double attitude, std::uint8_t linear_option, std::uint8_t last_choice,
                       const std::array<double, kOptions>& option_factor,
                       const std::array<double, kOptions>& social_factor, RandomStream& rs) const {
-    const double circular = std::exp(rule_.w_attitude * attitude * inv_tau_);
+    return choose_by_factor(attitude_factor(attitude), linear_option, last_choice, option_factor,
+                            social_factor, rs);
+  }
+
+  // The same, given attitude_factor(attitude) (`circular`) instead of the attitude.
+  std::uint8_t choose_by_factor(double circular, std::uint8_t linear_option,
+                                std::uint8_t last_choice,
+                                const std::array<double, kOptions>& option_factor,
+                                const std::array<double, kOptions>& social_factor,
+                                RandomStream& rs) const {
     const double linear = attitude_total_ / circular;  // exp(w_a (1 - a) / tau)
     std::array<double, kOptions> w{};
     double total = 0;

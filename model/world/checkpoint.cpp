@@ -56,6 +56,7 @@
 //   ghost_choice_, ghost_eol_: fetched from the owners of the ghost households
 // Derived, rebuilt by rebuild_derived() at the end of the restore (and of setup()):
 //   seen_, seen_stride_ (packed last choices of local households and ghosts),
+//   attitude_factors_, municipality_ (from the households' attitudes and municipalities),
 //   the consumers-phase scratch order_counts_, order_keys_, order_prices_,
 //   shop_keys_, shop_counts_, shop_margin_raw_, key_bits_, order_scratch_,
 //   shop_scratch_, bucket_scratch_ (empty

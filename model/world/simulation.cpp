@@ -937,6 +937,15 @@ void Simulation::rebuild_derived() {
     for (std::size_t s = 0; s < ghost_ids_.size(); ++s)
       row[local_n + s] = pack_seen(ghost_choice_[s * groups + g], ghost_eol_[s * groups + g]);
   }
+  attitude_factors_.resize(local_n);
+  municipality_.resize(local_n);
+  for (std::size_t i = 0; i < local_n; ++i) {
+    const auto& h = households_[i];
+    auto& f = attitude_factors_[i];
+    f.purchase = purchase_logit_.usable() ? purchase_logit_.attitude_factor(h.attitude) : 0.0;
+    f.eol = eol_logit_.usable() ? eol_logit_.attitude_factor(h.eol_attitude) : 0.0;
+    municipality_[i] = h.municipality;
+  }
 }
 
 void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out) const {
@@ -1013,14 +1022,14 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
 }
 
 [[gnu::always_inline]] inline std::uint8_t Simulation::logit_choice(
-    const agents::FactoredLogit& logit, const agents::ChoiceRule& rule, double attitude,
-    std::uint8_t linear_option, std::uint8_t last_choice,
+    const agents::FactoredLogit& logit, const agents::ChoiceRule& rule, const float& attitude,
+    double attitude_factor, std::uint8_t linear_option, std::uint8_t last_choice,
     const std::array<double, kOpt>& option_factor, const std::array<double, kOpt>& cost,
     const std::array<bool, kOpt>& available, const std::array<std::uint64_t, kOpt>& count,
     std::uint64_t total, RandomStream& rs) const {
   if (logit.usable())
-    return logit.choose(attitude, linear_option, last_choice, option_factor,
-                        logit.social_factors(count, total), rs);
+    return logit.choose_by_factor(attitude_factor, linear_option, last_choice, option_factor,
+                                  logit.social_factors(count, total), rs);
   agents::ChoiceSituation s;
   for (std::size_t k = 0; k < s.social_share.size(); ++k)
     s.social_share[k] =
@@ -1491,7 +1500,8 @@ void Simulation::phase_consumers(Tick t) {
     }
     if (i + kFar < due.size()) {
       const std::uint32_t far = due[i + kFar] / agents::kMaxGroups;
-      __builtin_prefetch(&households_[far]);  // one line: records are 32-byte aligned
+      __builtin_prefetch(&attitude_factors_[far]);  // one line: 16-byte aligned records
+      __builtin_prefetch(&municipality_[far]);
       if (network) __builtin_prefetch(&exception_begin_[far + 1]);
     }
     if (network && i + kMid < due.size()) {
@@ -1733,7 +1743,13 @@ void Simulation::update_purchase_views() {
 
 void Simulation::household_event(std::uint32_t local, int g, Tick t,
                                  const engine::Philox4x32Counter* ahead) {
-  auto& h = households_[local];
+  // The household record is not read here (only by the rare general logit path):
+  // the attitude factors, the municipality and seen_ (the last choices) hold what
+  // the event needs, in smaller arrays.
+  const auto& h = households_[local];
+  const std::uint8_t own = seen_[idx(g) * seen_stride_ + local];
+  const auto last_choice = static_cast<std::uint8_t>(own & 3u);
+  const auto last_eol = static_cast<std::uint8_t>(own >> 2);
   auto& row = local_[idx(g)];
   const AgentId id = first_household_ + local;
   RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g), ahead,
@@ -1743,13 +1759,14 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
   NeighbourCounts seen;
   neighbour_counts(local, g, seen);
   const auto& view = purchase_views_[idx(g)];
-  const auto& eol_view = eol_views_[idx(g) * collection_effort_.size() + h.municipality];
-  const auto eol_choice = logit_choice(eol_logit_, params_.end_of_life, h.eol_attitude,
+  const auto& eol_view = eol_views_[idx(g) * collection_effort_.size() + municipality_[local]];
+  const auto& factors = attitude_factors_[local];
+  const auto eol_choice = logit_choice(eol_logit_, params_.end_of_life, h.eol_attitude, factors.eol,
                                        static_cast<std::uint8_t>(agents::EolOption::kResidual),
-                                       h.last_eol[idx(g)], eol_view.option_factor, eol_view.cost,
+                                       last_eol, eol_view.option_factor, eol_view.cost,
                                        {true, true, true, true}, seen.eol, seen.eol_total, rs);
   const auto e = static_cast<agents::EolOption>(eol_choice);
-  std::uint8_t purchase_choice = h.last_choice[idx(g)];
+  std::uint8_t purchase_choice = last_choice;
   if (e == agents::EolOption::kRepair) {
     // Repaired: no waste and no purchase; the product lives on.
     row[kRepairs] += view.units_milli;
@@ -1768,12 +1785,12 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
     // Purchase of the replacement; the options' costs are the same for every
     // household of the group this month (update_purchase_views).
     const double shops = view.shops;
-    const auto last = h.last_choice[idx(g)];
+    const auto last = last_choice;
     constexpr auto kLinear = static_cast<std::uint8_t>(Option::kNewLinear);
     if (view.any_available) {
       auto choice = static_cast<Option>(logit_choice(
-          purchase_logit_, params_.purchase, h.attitude, kLinear, last, view.option_factor,
-          view.cost, view.available, seen.purchase, seen.purchase_total, rs));
+          purchase_logit_, params_.purchase, h.attitude, factors.purchase, kLinear, last,
+          view.option_factor, view.cost, view.available, seen.purchase, seen.purchase_total, rs));
       bool buys = true;
       if (choice == Option::kSecondHand) {
         row[kSecondHandWanted] += view.units_milli;
@@ -1788,9 +1805,9 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
           buys = false;
           for (std::size_t k = 0; k < available.size(); ++k) buys = buys || available[k];
           if (buys)
-            choice = static_cast<Option>(logit_choice(purchase_logit_, params_.purchase, h.attitude,
-                                                      kLinear, last, factor, view.cost, available,
-                                                      seen.purchase, seen.purchase_total, rs));
+            choice = static_cast<Option>(logit_choice(
+                purchase_logit_, params_.purchase, h.attitude, factors.purchase, kLinear, last,
+                factor, view.cost, available, seen.purchase, seen.purchase_total, rs));
         }
       }
       if (buys) {
@@ -1812,7 +1829,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
     }
     schedule(local, g, t + static_cast<Tick>(lifetimes_[idx(g)].months(rs.uniform())));
   }
-  if (purchase_choice != h.last_choice[idx(g)] || eol_choice != h.last_eol[idx(g)])
+  if (purchase_choice != last_choice || eol_choice != last_eol)
     pending_choices_.push_back({local, static_cast<std::uint8_t>(g), purchase_choice, eol_choice});
 }
 

@@ -321,7 +321,8 @@ class Simulation {
   // One logit choice of a household event: by factors (agents::FactoredLogit) when the
   // rule allows it, else by agents::choose() from the same inputs.
   std::uint8_t logit_choice(const agents::FactoredLogit& logit, const agents::ChoiceRule& rule,
-                            double attitude, std::uint8_t linear_option, std::uint8_t last_choice,
+                            const float& attitude, double attitude_factor,
+                            std::uint8_t linear_option, std::uint8_t last_choice,
                             const std::array<double, agents::kOptions>& option_factor,
                             const std::array<double, agents::kOptions>& cost,
                             const std::array<bool, agents::kOptions>& available,
@@ -401,6 +402,17 @@ class Simulation {
   // so that a neighbour scan reads one byte per edge from a compact array.
   engine::LargeVector<std::uint8_t> seen_;
   std::size_t seen_stride_ = 0;
+  // Derived (rebuilt by rebuild_derived(), never saved): per local household its
+  // attitude factors FactoredLogit::attitude_factor() for the purchase and the
+  // end-of-life choice (attitudes never change; 0 where the logit is not usable).
+  struct AttitudeFactors {
+    double purchase = 0;
+    double eol = 0;
+  };
+  engine::LargeVector<AttitudeFactors> attitude_factors_;
+  // Derived like attitude_factors_: the households' municipalities. With these two and
+  // seen_ (their last choices), a household event does not read the household record.
+  engine::LargeVector<std::uint16_t> municipality_;
 
   // Derived scratch of the consumers phase (empty between ticks): purchases
   // counted per (supplier - companies_begin) * kOptions + option, and the keys

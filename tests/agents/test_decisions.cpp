@@ -158,10 +158,16 @@ TEST(FactoredLogit, DrawsTheSameOptionAsChooseWithTheSameUniform) {
     for (int i = 0; i < 20000; ++i) {
       RandomStream a(11, static_cast<AgentId>(i), 5, 2);
       RandomStream b(11, static_cast<AgentId>(i), 5, 2);
+      RandomStream d(11, static_cast<AgentId>(i), 5, 2);
       const auto expected = choose(c.rule, c.attitude, c.s, a);
       const auto got =
           logit.choose(c.attitude, c.s.linear_option, c.s.last_choice, option, social, b);
       ASSERT_EQ(got, expected) << "case " << case_index << " draw " << i;
+      // The simulation's path: the household's attitude factor computed beforehand.
+      ASSERT_EQ(logit.choose_by_factor(logit.attitude_factor(c.attitude), c.s.linear_option,
+                                       c.s.last_choice, option, social, d),
+                expected)
+          << "case " << case_index << " draw " << i;
       ++picked[got];
     }
     // Every option with a probability above 1 % is drawn, none unavailable is.
@@ -198,6 +204,9 @@ TEST(FactoredLogit, FactorsAreTheExponentialsOfTheIntentionTerms) {
   EXPECT_NEAR(large[3], std::exp(0.4 * 0.25 / 0.25), 1e-12);
   const auto none = logit.social_factors({0, 0, 0, 0}, 0);
   for (double x : none) EXPECT_EQ(x, 1.0);
+  // Attitude factor of the circular options: exp(w_a a / tau).
+  EXPECT_NEAR(logit.attitude_factor(0.6), std::exp(0.5 * 0.6 / 0.25), 1e-12);
+  EXPECT_EQ(logit.attitude_factor(0.0), 1.0);
 }
 
 TEST(FactoredLogit, NotUsableWhenFactorsCouldOverflow) {
