@@ -39,6 +39,22 @@ RoundedWeibull::RoundedWeibull(double shape, double scale, double factor,
     while (count > 0 && threshold_[count - 1] < edge) --count;
     lo_[b] = static_cast<std::uint32_t>(count);
   }
+  // A bin [lo, hi) is clean when no threshold T has its guard band [T (1 - g),
+  // T (1 + g)] (widened to 2 g against rounding of the products) reaching into it;
+  // then every u of the bin has the same count, lo_[b + 1] = lo_[b], and no guard
+  // check fires. A count of the whole table (beyond) goes to the formula.
+  static_assert((kBins & (kBins - 1)) == 0, "u * kBins must be exact");
+  clean_months_.assign(kBins, kNotClean);
+  for (std::uint32_t b = 0; b < kBins; ++b) {
+    const double lo = static_cast<double>(b) / kBins;
+    const double hi = static_cast<double>(b + 1) / kBins;
+    const std::uint32_t above = lo_[b + 1];
+    if (above != lo_[b] || above >= threshold_.size() || above >= kNotClean) continue;
+    const bool below_clear = above == 0 || threshold_[above - 1] * (1.0 - 2 * kGuard) >= hi;
+    const bool above_clear = threshold_[above] * (1.0 + 2 * kGuard) < lo;
+    if (below_clear && above_clear)
+      clean_months_[b] = static_cast<std::uint16_t>(std::max<std::uint32_t>(1, above));
+  }
 }
 
 long long RoundedWeibull::exact(double u) const {

@@ -30,6 +30,9 @@ class RoundedWeibull {
   // it runs once per household event.
   long long months(double u) const {
     const auto bin = std::min<std::uint32_t>(static_cast<std::uint32_t>(u * kBins), kBins - 1);
+    // Most bins hold no threshold, nor one within the guard of their edges: there
+    // the answer is the bin's, one 2-byte load.
+    if (const std::uint16_t m = clean_months_[bin]; m != kNotClean) return m;
     // count = number of thresholds >= u, in [lo_[bin + 1], lo_[bin]].
     std::uint32_t lo = lo_[bin + 1];
     std::uint32_t hi = lo_[bin];
@@ -62,6 +65,12 @@ class RoundedWeibull {
   // thresholds are >= u.
   static constexpr std::uint32_t kBins = 4096;
   std::vector<std::uint32_t> lo_;
+  // For a bin whose u all give the same count without a guard check, max(1, count);
+  // kNotClean for the others (a threshold within the guard of the bin, or beyond
+  // the table). kBins is a power of two, so u * kBins is exact and a bin is exactly
+  // the u in [b / kBins, (b + 1) / kBins).
+  static constexpr std::uint16_t kNotClean = 0xFFFF;
+  std::vector<std::uint16_t> clean_months_;
   // Relative distance from a threshold inside which the formula decides.
   static constexpr double kGuard = 1e-9;
 };

@@ -29,9 +29,17 @@ struct Case {
 
 // Shapes and scales of the product groups (near-fixed packaging lives to long,
 // spread-out PV lives), the repair extension, and extremes of the config ranges.
-constexpr Case kCases[] = {{2.2, 135.0, 1.0}, {8.0, 12.5, 1.0},       {1.5, 400.0, 0.5},
-                           {20.0, 1.0, 1.0},  {0.1, 3.0, 1.0},        {3.0, 90.0, 5.0},
-                           {2.2, 135.0, 0.0}, {1.0, 0.0833 * 12, 1.0}};
+constexpr Case kCases[] = {{2.2, 135.0, 1.0},
+                           {8.0, 12.5, 1.0},
+                           {1.5, 400.0, 0.5},
+                           {20.0, 1.0, 1.0},
+                           {0.1, 3.0, 1.0},
+                           {3.0, 90.0, 5.0},
+                           {2.2, 135.0, 0.0},
+                           {1.0, 0.0833 * 12, 1.0},
+                           // T_1 = exp(-0.5 / scale) = 1/2 (to rounding): a threshold on
+                           // a bin edge of the table.
+                           {1.0, 0.72134752044448170, 1.0}};
 
 TEST(RoundedWeibull, RandomDrawsGiveTheFormulasMonths) {
   engine::RandomStream rs(42, 7, 0, 1);
@@ -63,6 +71,24 @@ TEST(RoundedWeibull, NeighboursOfEveryBoundaryGiveTheFormulasMonths) {
           ASSERT_EQ(table.months(u), reference(c.shape, c.scale, c.factor, u))
               << "shape " << c.shape << " m " << m << " u " << u;
         }
+      }
+    }
+  }
+}
+
+// The table's bins are u in [b / 4096, (b + 1) / 4096): each edge and its
+// neighbours, for tables of every case and for short tables (a horizon of 13 or 400
+// months), where draws beyond the table take the formula.
+TEST(RoundedWeibull, BinEdgesAndShortTablesGiveTheFormulasMonths) {
+  for (const auto& c : kCases) {
+    for (const std::uint32_t table_months : {13u, 400u, 1u << 22}) {
+      const RoundedWeibull table(c.shape, c.scale, c.factor, table_months);
+      for (int b = 1; b < 4096; ++b) {
+        const double edge = b / 4096.0;
+        for (const double u :
+             {std::nextafter(edge, 0.0), edge, std::nextafter(edge, 1.0), edge + 0.5 / 4096.0})
+          ASSERT_EQ(table.months(u), reference(c.shape, c.scale, c.factor, u))
+              << "shape " << c.shape << " table " << table_months << " u " << u;
       }
     }
   }
