@@ -9,7 +9,8 @@
 // fields in the agent structs).
 //
 // Saved (restored exactly):
-//   households_ (all fields, incl. last_choice, last_eol), and per household
+//   households_ (all fields; last_choice, last_eol as seen_ holds them now, since
+//     the tick keeps the current ones only there), and per household
 //     and group the tick of its next purchase (kNoEvent: none), read from
 //     buckets_ (the record does not hold it)                   section "households"
 //   companies_ (all fields, incl. cash, debt, belief, intentions,
@@ -54,8 +55,10 @@
 //   buckets_ (event calendar) from the saved due ticks
 //   local_choice_counts_, local_eol_counts_ from households' last_choice, last_eol
 //   ghost_choice_, ghost_eol_: fetched from the owners of the ghost households
+//     (staging for seen_: the tick updates seen_ only)
 // Derived, rebuilt by rebuild_derived() at the end of the restore (and of setup()):
-//   seen_, seen_stride_ (packed last choices of local households and ghosts),
+//   seen_, seen_stride_ (packed last choices of local households and ghosts; from
+//     then on the only current copy, see save_checkpoint),
 //   attitude_factors_, municipality_ (from the households' attitudes and municipalities),
 //   the consumers-phase scratch order_counts_, order_keys_, order_prices_,
 //   shop_keys_, shop_counts_, shop_margin_raw_, key_bits_, order_scratch_,
@@ -250,7 +253,14 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
       due[entry / agents::kMaxGroups][entry % agents::kMaxGroups] = static_cast<std::uint16_t>(t);
   save_chunks(out, "households", first_household_, households_.size(), kHouseholdChunk,
               [&](boost::archive::binary_oarchive& ar, std::size_t i) {
+                // The current last choices are in seen_ (phase_social keeps them
+                // there, not in the record).
                 Household h = households_[i];
+                for (std::size_t g = 0; g < params_.groups.size(); ++g) {
+                  const std::uint8_t own = seen_[g * seen_stride_ + i];
+                  h.last_choice[g] = static_cast<std::uint8_t>(own & 3u);
+                  h.last_eol[g] = static_cast<std::uint8_t>(own >> 2);
+                }
                 DueTicks d = due[i];
                 transfer(ar, h, d);
               });

@@ -2081,26 +2081,24 @@ void Simulation::phase_materials(Tick /*t*/) {
 }
 
 void Simulation::phase_social(Tick /*t*/) {
-  const std::size_t groups = params_.groups.size();
   // Households' new choices become visible to neighbours (local now, remote via ghosts).
-  // The records are prefetched kAhead changes ahead (no effect on results).
+  // seen_ holds the current last choices (the household records keep those of set-up
+  // or restore; save_checkpoint writes seen_'s). Entries are prefetched kAhead
+  // changes ahead (no effect on results).
   constexpr std::size_t kAhead = 16;
   for (std::size_t i = 0; i < pending_choices_.size(); ++i) {
     if (i + kAhead < pending_choices_.size()) {
       const auto& next = pending_choices_[i + kAhead];
-      __builtin_prefetch(&households_[next.local], 1);
       __builtin_prefetch(&seen_[next.group * seen_stride_ + next.local], 1);
       __builtin_prefetch(&subscriber_begin_[next.local]);
     }
     const auto& pc = pending_choices_[i];
-    auto& h = households_[pc.local];
-    --local_choice_counts_[pc.group][h.last_choice[pc.group]];
+    std::uint8_t& own = seen_[pc.group * seen_stride_ + pc.local];
+    --local_choice_counts_[pc.group][own & 3u];
     ++local_choice_counts_[pc.group][pc.choice];
-    --local_eol_counts_[pc.group][h.last_eol[pc.group]];
+    --local_eol_counts_[pc.group][own >> 2];
     ++local_eol_counts_[pc.group][pc.eol];
-    h.last_choice[pc.group] = pc.choice;
-    h.last_eol[pc.group] = pc.eol;
-    seen_[pc.group * seen_stride_ + pc.local] = pack_seen(pc.choice, pc.eol);
+    own = pack_seen(pc.choice, pc.eol);
     const AgentId id = first_household_ + pc.local;
     for (std::uint32_t k = subscriber_begin_[pc.local]; k < subscriber_begin_[pc.local + 1]; ++k)
       ghosts_.post_to(subscribers_[k], {id, subscriber_slots_[k], pc.group, pc.choice, pc.eol});
@@ -2111,9 +2109,6 @@ void Simulation::phase_social(Tick /*t*/) {
     const auto s = static_cast<std::size_t>(m.sender);
     if (s >= ghost_ids_.size() || ghost_ids_[s] != m.receiver)
       throw std::logic_error("ghost update for a slot that holds another household");
-    const std::size_t slot = s * groups + m.seq;
-    ghost_choice_[slot] = m.choice;
-    ghost_eol_[slot] = m.eol;
     seen_[m.seq * seen_stride_ + households_.size() + s] = pack_seen(m.choice, m.eol);
   }
 

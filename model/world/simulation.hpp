@@ -147,7 +147,14 @@ class Simulation {
   // One scan of the household's neighbours' packed choices gives both counts (public
   // for tests; the household events call it).
   void neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out) const;
+  // A local household's record: its last_choice and last_eol are those of set-up or
+  // restore; last_choices() gives the current ones.
   const agents::Household& household(std::uint32_t local) const { return households_[local]; }
+  // The current last purchase and end-of-life choice of a local household in a group.
+  std::pair<std::uint8_t, std::uint8_t> last_choices(std::uint32_t local, int group) const {
+    const std::uint8_t own = seen_[static_cast<std::size_t>(group) * seen_stride_ + local];
+    return {static_cast<std::uint8_t>(own & 3u), static_cast<std::uint8_t>(own >> 2)};
+  }
 
   // Local sizes, for logs and benchmarks.
   std::size_t local_households() const { return households_.size(); }
@@ -344,7 +351,8 @@ class Simulation {
   std::vector<RoundedWeibull> repair_lifetimes_;
   std::vector<ResidualLife> residual_lives_;  // of the products held at the start
 
-  // Owned agents.
+  // Owned agents (the households' last_choice and last_eol as of set-up or restore:
+  // the current ones are in seen_).
   engine::LargeVector<agents::Household> households_;
   AgentId first_household_ = 0;  // global id of households_[0]
   std::vector<agents::Company> companies_;
@@ -387,15 +395,18 @@ class Simulation {
   engine::LargeVector<std::uint32_t> exception_begin_;
   engine::LargeVector<NeighbourException> exceptions_;
   engine::LargeVector<AgentId> ghost_ids_;
-  engine::LargeVector<std::uint8_t> ghost_choice_;       // [slot * groups + g]
-  engine::LargeVector<std::uint8_t> ghost_eol_;          // [slot * groups + g]
+  // The ghosts' last choices at set-up or restore, [slot * groups + g]: staging for
+  // seen_, which alone is updated by the ticks.
+  engine::LargeVector<std::uint8_t> ghost_choice_;
+  engine::LargeVector<std::uint8_t> ghost_eol_;
   engine::LargeVector<std::uint32_t> subscriber_begin_;  // CSR over local households
   engine::LargeVector<std::int32_t> subscribers_;        // ranks
   // Network structure like subscribers_ (built with it in build_network, never
   // saved): the ghost slot of the household on that subscriber rank.
   engine::LargeVector<std::uint32_t> subscriber_slots_;
 
-  // Derived (rebuilt by rebuild_derived(), never saved): the last purchase and
+  // Rebuilt by rebuild_derived() at set-up and restore, then the only current copy
+  // (phase_social updates it, save_checkpoint saves it): the last purchase and
   // end-of-life choice of every local household and ghost copy, packed as
   // choice | eol << 2, one byte per (group, agent) in group-major order
   // [g * seen_stride_ + v], v = local index or households_.size() + ghost slot,

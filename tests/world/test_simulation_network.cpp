@@ -91,8 +91,9 @@ TEST(SimulationNetwork, NeighbourCountsEqualTheNeighboursChoices) {
     std::vector<std::uint8_t> mine;
     for (std::uint32_t i = 0; i < sim.local_households(); ++i)
       for (std::size_t g = 0; g < groups; ++g) {
-        mine.push_back(sim.household(i).last_choice[g]);
-        mine.push_back(sim.household(i).last_eol[g]);
+        const auto [choice, eol] = sim.last_choices(i, static_cast<int>(g));
+        mine.push_back(choice);
+        mine.push_back(eol);
       }
     const auto all = comm.allgather_bytes(mine);
     ASSERT_EQ(all.size(), p.households * groups * 2);
