@@ -60,6 +60,7 @@ class RandomStream {
       : RandomStream(seed, agent_id, tick, purpose) {
     ahead_ = blocks;
     ahead_left_ = ahead;
+    if (ahead_left_ > 0) take_ahead();  // the first block at once, without a refill call
   }
 
   // The Philox key and counters of the stream for (seed, agent, tick, purpose).
@@ -74,7 +75,12 @@ class RandomStream {
   }
 
   std::uint32_t next_u32() {
-    if (used_ == 4) refill();
+    if (used_ == 4) {
+      if (ahead_left_ > 0)
+        take_ahead();
+      else
+        refill();
+    }
     return block_[used_++];
   }
 
@@ -144,13 +150,16 @@ class RandomStream {
 
  private:
   // Out of line: ten Philox rounds would keep the draws above from inlining.
+  // The next block from those computed beforehand (inline: it is a copy).
+  void take_ahead() {
+    block_ = *ahead_++;
+    --ahead_left_;
+    ++ctr_[0];
+    used_ = 0;
+  }
+  // The next block computed here.
   [[gnu::noinline]] void refill() {
-    if (ahead_left_ > 0) {
-      block_ = *ahead_++;
-      --ahead_left_;
-    } else {
-      block_ = philox4x32_10(ctr_, key_);
-    }
+    block_ = philox4x32_10(ctr_, key_);
     ++ctr_[0];
     used_ = 0;
   }
