@@ -149,7 +149,6 @@ class RandomStream {
   }
 
  private:
-  // Out of line: ten Philox rounds would keep the draws above from inlining.
   // The next block from those computed beforehand (inline: it is a copy).
   void take_ahead() {
     block_ = *ahead_++;
@@ -157,7 +156,8 @@ class RandomStream {
     ++ctr_[0];
     used_ = 0;
   }
-  // The next block computed here.
+  // The next block computed here. Out of line: ten Philox rounds would keep the
+  // draws above from inlining.
   [[gnu::noinline]] void refill() {
     block_ = philox4x32_10(ctr_, key_);
     ++ctr_[0];
