@@ -84,6 +84,7 @@
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 #include <type_traits>
 
 #include "model/engine/checkpoint_store.hpp"
@@ -256,11 +257,9 @@ void Simulation::save_checkpoint(engine::CheckpointWriter& out, engine::Tick nex
                 // The current last choices are in seen_ (phase_social keeps them
                 // there, not in the record).
                 Household h = households_[i];
-                for (std::size_t g = 0; g < params_.groups.size(); ++g) {
-                  const std::uint8_t own = seen_[g * seen_stride_ + i];
-                  h.last_choice[g] = static_cast<std::uint8_t>(own & 3u);
-                  h.last_eol[g] = static_cast<std::uint8_t>(own >> 2);
-                }
+                for (std::size_t g = 0; g < params_.groups.size(); ++g)
+                  std::tie(h.last_choice[g], h.last_eol[g]) =
+                      last_choices(static_cast<std::uint32_t>(i), static_cast<int>(g));
                 DueTicks d = due[i];
                 transfer(ar, h, d);
               });

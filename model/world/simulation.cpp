@@ -7,7 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 #endif
 
@@ -977,7 +977,7 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
     acc_eol += std::uint64_t{1} << ((seen >> 2) * 16u);
   };
   if (window) {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
     if (ring_half_ <= kVectorHalf) {
       // The window's 2 * half + 1 bytes in one 16-byte load (seen_ has kSeenPad bytes
       // of slack at its end), the household itself masked out. Per option k, one sum
@@ -987,12 +987,13 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
       const __m128i three = _mm_set1_epi8(3);
       const __m128i choice = _mm_and_si128(v, three);
       const __m128i eol = _mm_and_si128(_mm_srli_epi16(v, 2), three);
+      const __m128i keep = _mm_load_si128(reinterpret_cast<const __m128i*>(window_keep_.data()));
       for (std::uint32_t k = 0; k < static_cast<std::uint32_t>(kOpt); ++k) {
         const __m128i key = _mm_set1_epi8(static_cast<char>(k));
         const __m128i ones =
             _mm_and_si128(_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(choice, key), _mm_set1_epi8(1)),
                                        _mm_and_si128(_mm_cmpeq_epi8(eol, key), _mm_set1_epi8(16))),
-                          _mm_load_si128(reinterpret_cast<const __m128i*>(window_keep_.data())));
+                          keep);
         const __m128i sums = _mm_sad_epu8(ones, _mm_setzero_si128());
         const auto both = static_cast<std::uint64_t>(_mm_cvtsi128_si64(sums)) +
                           static_cast<std::uint64_t>(_mm_extract_epi16(sums, 4));
@@ -1747,9 +1748,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
   // the attitude factors, the municipality and seen_ (the last choices) hold what
   // the event needs, in smaller arrays.
   const auto& h = households_[local];
-  const std::uint8_t own = seen_[idx(g) * seen_stride_ + local];
-  const auto last_choice = static_cast<std::uint8_t>(own & 3u);
-  const auto last_eol = static_cast<std::uint8_t>(own >> 2);
+  const auto [last_choice, last_eol] = last_choices(local, g);
   auto& row = local_[idx(g)];
   const AgentId id = first_household_ + local;
   RandomStream rs(params_.seed, id, t, per_group(agents::purpose::kPurchase, g), ahead,

@@ -325,8 +325,10 @@ class Simulation {
   double learning_factor(int group, int s) const;
   bool is_local_company(AgentId id) const;
   agents::Company& company(AgentId id);
-  // One logit choice of a household event: by factors (agents::FactoredLogit) when the
-  // rule allows it, else by agents::choose() from the same inputs.
+  // One logit choice of a household event: by factors (agents::FactoredLogit, with the
+  // household's precomputed attitude factor) when the rule allows it, else by
+  // agents::choose() from the same inputs; `attitude` (a reference into the household
+  // record) is read only then.
   std::uint8_t logit_choice(const agents::FactoredLogit& logit, const agents::ChoiceRule& rule,
                             const float& attitude, double attitude_factor,
                             std::uint8_t linear_option, std::uint8_t last_choice,
