@@ -34,10 +34,14 @@ class StreamBatch {
   // Computes the blocks of agents first, first + 1, ..., first + count - 1.
   void fill(std::uint64_t first, std::size_t count);
 
-  // The stream of agent first + i (i < count of the last fill); it reads this
-  // batch's blocks, so it must not be used after the next fill().
+  // Computes the blocks of the agents ids[0], ids[1], ... (any ids, in any order).
+  void fill(std::span<const std::uint64_t> ids);
+
+  // The stream of agent first + i, or ids[i] (i < count of the last fill); it reads
+  // this batch's blocks, so it must not be used after the next fill().
   RandomStream stream(std::size_t i) const {
-    return RandomStream(seed_, first_ + i, tick_, purpose_, &blocks_[i * ahead_], ahead_);
+    return RandomStream(seed_, ids_.empty() ? first_ + i : ids_[i], tick_, purpose_,
+                        &blocks_[i * ahead_], ahead_);
   }
 
  private:
@@ -46,6 +50,7 @@ class StreamBatch {
   Purpose purpose_;
   std::uint32_t ahead_;
   std::uint64_t first_ = 0;
+  std::vector<std::uint64_t> ids_;  // the last fill's ids; empty after fill(first, count)
   std::vector<Philox4x32Counter> counters_;
   std::vector<Philox4x32Counter> blocks_;
 };

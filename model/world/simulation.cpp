@@ -55,17 +55,19 @@ int bits_below(std::uint64_t limit) {
 }
 
 // Sorts `keys` ascending (LSD radix, 11 bits a pass) using `scratch`; every key
-// is below 2^bits. Returns the sorted keys (in one of the two).
+// is below 2^bits. With first_bit > 0 only bits first_bit.. count, and keys equal
+// there keep their order. Returns the sorted keys (in one of the two).
 template <typename Key, typename KeyAlloc, typename ScratchAlloc>
 std::span<const Key> radix_sort(std::vector<Key, KeyAlloc>& keys,
-                                std::vector<Key, ScratchAlloc>& scratch, int bits) {
+                                std::vector<Key, ScratchAlloc>& scratch, int bits,
+                                int first_bit = 0) {
   scratch.resize(keys.size());
   Key* from = keys.data();
   Key* to = scratch.data();
   constexpr int kDigit = 11;
   constexpr Key kMask = (Key{1} << kDigit) - 1;
   std::array<std::uint32_t, (1u << kDigit)> offsets{};
-  for (int shift = 0; shift < bits; shift += kDigit) {
+  for (int shift = first_bit; shift < bits; shift += kDigit) {
     offsets.fill(0);
     for (std::size_t i = 0; i < keys.size(); ++i) ++offsets[(from[i] >> shift) & kMask];
     std::uint32_t sum = 0;
@@ -136,11 +138,6 @@ Household make_household(const Params& p, std::uint64_t index, RandomStream& rs)
                                                   : agents::EolOption::kResidual);
   }
   return h;
-}
-
-Household make_household(const Params& p, AgentId id, std::uint64_t index) {
-  RandomStream rs(p.seed, id, 0, agents::purpose::kHouseholdInit);
-  return make_household(p, index, rs);
 }
 
 // Random blocks a stream usually needs for `words` 32-bit words (set-up batches).
@@ -525,11 +522,10 @@ void Simulation::build_network() {
   // the ring are implicit; the others become exceptions, local targets at once and
   // remote ones (block ends and rewired edges) listed apart to become ghost slots.
   const std::uint64_t first_index = first_household_ - ids_.households_begin;
-  struct RemoteEdge {
-    std::size_t exception;
-    std::uint64_t target;  // global household index
-  };
-  std::vector<RemoteEdge> remote;
+  // Remote edges: the exception each one fills (increasing), and a sort key per edge,
+  // target household index << 32 | edge number.
+  std::vector<std::uint32_t> remote_exception;
+  engine::LargeVector<std::uint64_t> remote_key;
   exceptions_.reserve(static_cast<std::size_t>(static_cast<double>(local_n) * 2 * half *
                                                std::min(1.0, params_.rewiring * 1.1 + 0.01)) +
                       4 * std::size_t{half});
@@ -559,34 +555,51 @@ void Simulation::build_network() {
         if (target >= first_index && target < first_index + local_n) {
           exceptions_.push_back({replaced, static_cast<std::uint32_t>(target - first_index)});
         } else {
-          remote.push_back({exceptions_.size(), target});
+          remote_key.push_back(target << 32 | remote_exception.size());
+          remote_exception.push_back(static_cast<std::uint32_t>(exceptions_.size()));
           exceptions_.push_back({replaced, 0});
         }
       }
     }
     exception_begin_[i + 1] = static_cast<std::uint32_t>(exceptions_.size());
   }
-  // Remote neighbours become ghost slots, numbered in id order.
-  ghost_ids_.reserve(remote.size());
-  for (const auto& r : remote) ghost_ids_.push_back(ids_.households_begin + r.target);
-  std::sort(ghost_ids_.begin(), ghost_ids_.end());
-  ghost_ids_.erase(std::unique(ghost_ids_.begin(), ghost_ids_.end()), ghost_ids_.end());
-  for (const auto& r : remote) {
-    const auto it =
-        std::lower_bound(ghost_ids_.begin(), ghost_ids_.end(), ids_.households_begin + r.target);
-    exceptions_[r.exception].target =
-        kGhostBit | static_cast<std::uint32_t>(it - ghost_ids_.begin());
+  // Remote neighbours become ghost slots, numbered in id order: the edges sorted by
+  // target (radix, on the target's bits only), each new target a new slot.
+  if (remote_exception.size() > 0xFFFFFFFFu || n > 0xFFFFFFFFu)
+    throw std::length_error("build_network: more than 2^32 households or remote edges");
+  engine::LargeVector<std::uint64_t> scratch;
+  const auto sorted = radix_sort(remote_key, scratch, 32 + bits_below(n), 32);
+  std::vector<std::uint32_t> remote_slot(remote_exception.size());
+  ghost_ids_.clear();
+  std::uint64_t previous = n;  // no household index
+  for (const std::uint64_t key : sorted) {
+    const std::uint64_t target = key >> 32;
+    if (target != previous) ghost_ids_.push_back(ids_.households_begin + target);
+    previous = target;
+    remote_slot[key & 0xFFFFFFFFu] = static_cast<std::uint32_t>(ghost_ids_.size() - 1);
   }
-  // Ghost copies start from the same pure initialisation as their owner's agent.
+  for (std::size_t r = 0; r < remote_exception.size(); ++r)
+    exceptions_[remote_exception[r]].target = kGhostBit | remote_slot[r];
+  engine::LargeVector<std::uint64_t>().swap(remote_key);
+  engine::LargeVector<std::uint64_t>().swap(scratch);
+  // Ghost copies start from the same pure initialisation as their owner's agent
+  // (their streams batched as in init_households).
   const std::size_t groups = params_.groups.size();
   ghost_choice_.assign(ghost_ids_.size() * groups, 0);
   ghost_eol_.assign(ghost_ids_.size() * groups, 0);
-  for (std::size_t s = 0; s < ghost_ids_.size(); ++s) {
-    const Household h =
-        make_household(params_, ghost_ids_[s], ghost_ids_[s] - ids_.households_begin);
-    for (std::size_t g = 0; g < groups; ++g) {
-      ghost_choice_[s * groups + g] = h.last_choice[g];
-      ghost_eol_[s * groups + g] = h.last_eol[g];
+  engine::StreamBatch init_streams(params_.seed, 0, agents::purpose::kHouseholdInit,
+                                   blocks_for(4 + 4 + 2 + 4 * groups));
+  for (std::size_t c = 0; c < ghost_ids_.size(); c += kChunk) {
+    const std::size_t m = std::min(kChunk, ghost_ids_.size() - c);
+    init_streams.fill(std::span<const std::uint64_t>(ghost_ids_).subspan(c, m));
+    for (std::size_t j = 0; j < m; ++j) {
+      const std::size_t s = c + j;
+      RandomStream rs = init_streams.stream(j);
+      const Household h = make_household(params_, ghost_ids_[s] - ids_.households_begin, rs);
+      for (std::size_t g = 0; g < groups; ++g) {
+        ghost_choice_[s * groups + g] = h.last_choice[g];
+        ghost_eol_[s * groups + g] = h.last_eol[g];
+      }
     }
   }
   // Tell owners who holds ghosts of their households.

@@ -165,6 +165,22 @@ TEST(StreamBatch, StreamsDrawWhatThePlainStreamsDraw) {
   EXPECT_THROW(StreamBatch(seed, RandomStream::kMaxTick + 1, 5, 3), std::out_of_range);
 }
 
+TEST(StreamBatch, ListedAgentsDrawWhatThePlainStreamsDraw) {
+  // Ids in no order, one repeated, one above 2^32; then a range fill must forget the list.
+  const std::uint64_t seed = 77;
+  StreamBatch batch(seed, 0, 9, 2);
+  const std::vector<std::uint64_t> ids = {5, 900001, 17, (std::uint64_t{1} << 32) + 3, 17, 0};
+  batch.fill(ids);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    RandomStream got = batch.stream(i);
+    RandomStream expected(seed, ids[i], 0, 9);
+    for (int k = 0; k < 20; ++k) ASSERT_EQ(got.next_u32(), expected.next_u32()) << i << " " << k;
+  }
+  batch.fill(40, 3);
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(batch.stream(i).next_u64(), RandomStream(seed, 40 + i, 0, 9).next_u64()) << i;
+}
+
 TEST(RandomStream, EveryKeyComponentChangesTheSequence) {
   const auto base = draw_u32(RandomStream(42, 7, 3, 5), 8);
   EXPECT_NE(base, draw_u32(RandomStream(43, 7, 3, 5), 8));
