@@ -31,6 +31,7 @@ RoundedWeibull::RoundedWeibull(double shape, double scale, double factor,
     threshold_.push_back(t);
     if (t < kSmallest) break;
   }
+  full_ = s > 0 && threshold_.size() == limit;
   // lo_[b] = number of thresholds >= b / kBins (non-increasing in b).
   lo_.assign(kBins + 1, 0);
   std::size_t count = threshold_.size();

@@ -26,9 +26,28 @@ class RoundedWeibull {
   RoundedWeibull(double shape, double scale, double factor = 1.0,
                  std::uint32_t table_months = 1u << 22);
 
-  // max(1, llround(factor * scale * (-ln u)^(1 / shape))), bit for bit. Inline:
-  // it runs once per household event.
-  long long months(double u) const {
+  // max(1, llround(factor * scale * (-ln u)^(1 / shape))), bit for bit.
+  long long months(double u) const { return lookup<false>(u); }
+
+  // min(months(u), cap()), bit for bit, without evaluating the formula for draws
+  // beyond the table. The simulation's tables are one month longer than its horizon
+  // and it schedules nothing at or beyond the horizon, so a capped draw schedules
+  // exactly what months(u) would.
+  long long months_capped(double u) const { return lookup<true>(u); }
+
+  // The table's length when it holds all `table_months` thresholds; otherwise (it
+  // ended where thresholds fall below any uniform draw) no cap.
+  long long cap() const { return full_ ? static_cast<long long>(threshold_.size()) : kNoCap; }
+
+  static constexpr long long kNoCap = 0x7FFFFFFFFFFFFFFF;
+
+  // The formula itself (the reference, and the fallback near thresholds).
+  long long exact(double u) const;
+
+ private:
+  // Inline: it runs once per household event.
+  template <bool kCapped>
+  [[gnu::always_inline]] long long lookup(double u) const {
     const auto bin = std::min<std::uint32_t>(static_cast<std::uint32_t>(u * kBins), kBins - 1);
     // Most bins hold no threshold, nor one within the guard of their edges: there
     // the answer is the bin's, one 2-byte load.
@@ -46,19 +65,22 @@ class RoundedWeibull {
     const std::size_t count = lo;
     const bool beyond = count == threshold_.size();
     const bool near_below = count > 0 && u > threshold_[count - 1] * (1.0 - kGuard);
+    // Beyond a full table and clear of its last threshold, the formula gives at
+    // least the table's length.
+    if (kCapped && beyond && full_ && !near_below) return static_cast<long long>(count);
     const bool near_above = !beyond && u < threshold_[count] * (1.0 + kGuard);
-    if (beyond || near_below || near_above) return exact(u);
+    if (beyond || near_below || near_above) {
+      const long long exact_months = exact(u);
+      return kCapped ? std::min(exact_months, cap()) : exact_months;
+    }
     return std::max<long long>(1, static_cast<long long>(count));
   }
 
-  // The formula itself (the reference, and the fallback near thresholds).
-  long long exact(double u) const;
-
- private:
   double shape_;
   double scale_;
   double factor_;
   bool has_factor_;
+  bool full_ = false;  // the table holds all the thresholds asked for
   // threshold_[m - 1] = T_m for m = 1..M, decreasing; M = threshold_.size().
   std::vector<double> threshold_;
   // For u in bin b = floor(u * kBins): at least lo_[b] and at most lo_[b + 1]

@@ -180,7 +180,8 @@ Simulation::Simulation(Params params, const engine::Comm& comm)
   eol_logit_ = agents::FactoredLogit(params_.end_of_life);
   for (const auto& g : params_.groups) {
     group_ids_.push_back(g.id);
-    // Tables as long as the horizon: later events are never scheduled.
+    // Tables one month longer than the horizon: later events are never scheduled
+    // (household_event draws months_capped from them).
     const auto horizon = static_cast<std::uint32_t>(calendar_.ticks());
     lifetimes_.emplace_back(g.weibull_shape, g.weibull_scale_months, 1.0, horizon + 1);
     repair_lifetimes_.emplace_back(g.weibull_shape, g.weibull_scale_months,
@@ -1782,7 +1783,8 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
   if (e == agents::EolOption::kRepair) {
     // Repaired: no waste and no purchase; the product lives on.
     row[kRepairs] += view.units_milli;
-    schedule(local, g, t + static_cast<Tick>(repair_lifetimes_[idx(g)].months(rs.uniform())));
+    schedule(local, g,
+             t + static_cast<Tick>(repair_lifetimes_[idx(g)].months_capped(rs.uniform())));
   } else {
     row[kEndOfLife] += view.mass_grams;
     if (e == agents::EolOption::kResell) {
@@ -1839,7 +1841,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
         pending_draws_[idx(g) * kOpt + option].push_back({pick, in_shop ? shop_pick : -1.0});
       }
     }
-    schedule(local, g, t + static_cast<Tick>(lifetimes_[idx(g)].months(rs.uniform())));
+    schedule(local, g, t + static_cast<Tick>(lifetimes_[idx(g)].months_capped(rs.uniform())));
   }
   if (purchase_choice != last_choice || eol_choice != last_eol)
     pending_choices_.push_back({local, static_cast<std::uint8_t>(g), purchase_choice, eol_choice});

@@ -94,6 +94,46 @@ TEST(RoundedWeibull, BinEdgesAndShortTablesGiveTheFormulasMonths) {
   }
 }
 
+// Capped draws: min(formula, table length) for tables that hold every threshold
+// asked for (the simulation's: horizon + 1 months), and the formula itself where
+// the table ended early (no cap). Random draws, bin edges, and the neighbours of the
+// last threshold of the table, where the formula decides.
+TEST(RoundedWeibull, CappedDrawsAreTheFormulasMonthsUpToTheTableLength) {
+  engine::RandomStream rs(42, 8, 0, 1);
+  for (const auto& c : kCases) {
+    for (const std::uint32_t table_months : {1u, 13u, 313u, 400u, 1u << 22}) {
+      const RoundedWeibull table(c.shape, c.scale, c.factor, table_months);
+      const double s = c.factor * c.scale;
+      const auto threshold = [&](double m) { return std::exp(-std::pow((m - 0.5) / s, c.shape)); };
+      const double last = s > 0 ? threshold(table_months) : 0.0;
+      // The table stops after its first threshold below 2^-56 (no uniform draw is that
+      // small), so it is full when no threshold before the last one is below that.
+      const bool full = s > 0 && (table_months == 1 || threshold(table_months - 1.0) >= 0x1.0p-56);
+      ASSERT_EQ(table.cap(), full ? table_months : RoundedWeibull::kNoCap)
+          << "shape " << c.shape << " table " << table_months;
+      const auto expect = [&](double u) {
+        return std::min(reference(c.shape, c.scale, c.factor, u), table.cap());
+      };
+      std::vector<double> us;
+      for (int i = 0; i < 20000; ++i) us.push_back(rs.uniform());
+      for (int b = 1; b < 4096; b += 7) us.push_back(b / 4096.0);
+      us.push_back(last);
+      double lo = last;
+      double hi = last;
+      for (int k = 0; k < 8; ++k) {
+        lo = std::nextafter(lo, 0.0);
+        hi = std::nextafter(hi, 1.0);
+        us.insert(us.end(), {lo, hi});
+      }
+      for (const double u : us) {
+        if (!(u > 0 && u < 1)) continue;
+        ASSERT_EQ(table.months_capped(u), expect(u))
+            << "shape " << c.shape << " table " << table_months << " u " << u;
+      }
+    }
+  }
+}
+
 TEST(RoundedWeibull, ExtremeDrawsAndMonthsAreAtLeastOne) {
   const RoundedWeibull table(2.2, 135.0);
   const double smallest = engine::RandomStream::open_unit(0);
