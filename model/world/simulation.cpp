@@ -962,7 +962,8 @@ void Simulation::rebuild_derived() {
   }
 }
 
-void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out) const {
+void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out,
+                                  const std::uint8_t* gathered) const {
   out = {};
   if (params_.global_mixing) {
     for (int k = 0; k < kOpt; ++k) {
@@ -1028,7 +1029,7 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
       acc_choice -= std::uint64_t{1} << ((seen & 3u) * 16u);
       acc_eol -= std::uint64_t{1} << ((seen >> 2) * 16u);
     }
-    add(seen_at(x.target));
+    add(gathered != nullptr ? gathered[k - b] : seen_at(x.target));
   }
   for (std::size_t k = 0; k < out.purchase.size(); ++k) {
     out.purchase[k] = (acc_choice >> (16 * k)) & 0xFFFFu;
@@ -1466,6 +1467,56 @@ void Simulation::phase_offers(Tick /*t*/) {
       for (auto& menu : per_group) build_guide(menu.cumulative, menu.guide, menu.bins_per_unit);
 }
 
+void Simulation::gather_exception_choices(std::span<const std::uint32_t> due) {
+  // Each exception target's byte of seen_ is read in address order: the (position,
+  // exception number) pairs are bucketed by the position's high bits (one counting
+  // pass), so each bucket's reads stay within a region that fits in cache, and the
+  // bytes are then written to gathered_ in event order. The same bytes as reading
+  // seen_ per event; only the order of the reads changes.
+  const auto local_n = static_cast<std::uint32_t>(households_.size());
+  if (seen_.size() > 0xFFFFFFFFu)
+    throw std::length_error("gather_exception_choices: more than 2^32 bytes of choices");
+  gather_at_.clear();
+  for (const std::uint32_t entry : due) {
+    const std::uint32_t local = entry / agents::kMaxGroups;
+    const std::size_t base = static_cast<std::size_t>(entry % agents::kMaxGroups) * seen_stride_;
+    for (std::uint32_t k = exception_begin_[local]; k < exception_begin_[local + 1]; ++k) {
+      const std::uint32_t v = exceptions_[k].target;
+      gather_at_.push_back(
+          static_cast<std::uint32_t>(base + (v & ~kGhostBit) + (v >> 31) * local_n));
+    }
+  }
+  const std::size_t n = gather_at_.size();
+  gathered_.resize(n);
+  gather_pairs_.resize(n);
+  constexpr int kBucketBits = 8;
+  const int shift = std::max(0, bits_below(seen_.size()) - kBucketBits);
+  std::array<std::uint32_t, (1u << kBucketBits) + 1> start{};
+  for (const std::uint32_t at : gather_at_) ++start[(at >> shift) + 1];
+  for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t at = gather_at_[i];
+    gather_pairs_[start[at >> shift]++] = std::uint64_t{at} << 32 | i;
+  }
+  const std::uint8_t* seen = seen_.data();
+  std::uint8_t* out = gathered_.data();
+  for (const std::uint64_t pair : gather_pairs_) out[pair & 0xFFFFFFFFu] = seen[pair >> 32];
+}
+
+std::vector<Simulation::NeighbourCounts> Simulation::gathered_neighbour_counts(
+    std::span<const std::uint32_t> due) {
+  gather_exception_choices(due);
+  std::vector<NeighbourCounts> counts(due.size());
+  std::size_t cursor = 0;
+  for (std::size_t i = 0; i < due.size(); ++i) {
+    const std::uint32_t local = due[i] / agents::kMaxGroups;
+    neighbour_counts(local, static_cast<int>(due[i] % agents::kMaxGroups), counts[i],
+                     gathered_.data() + cursor);
+    cursor += exception_begin_[local + 1] - exception_begin_[local];
+  }
+  return counts;
+}
+
 void Simulation::phase_consumers(Tick t) {
   // Events of one tick are independent (choices become visible in the social
   // phase, random streams are counter-based, totals are integers, messages are
@@ -1489,7 +1540,8 @@ void Simulation::phase_consumers(Tick t) {
   constexpr std::size_t kMid = 12;
   constexpr std::size_t kNear = 6;
   const bool network = !params_.global_mixing && ring_half_ > 0;
-  const auto local_n = static_cast<std::uint32_t>(households_.size());
+  if (network) gather_exception_choices(due);
+  std::size_t cursor = 0;  // the next event's exceptions in gathered_
   pending_draws_.resize(params_.groups.size() * kOpt);
   // The random blocks an event usually needs (two of its purchase stream, one of
   // its shop stream) are computed for kBatch events at a time, in SIMD lanes.
@@ -1532,14 +1584,13 @@ void Simulation::phase_consumers(Tick t) {
         __builtin_prefetch(row + near - ring_half_);
         __builtin_prefetch(row + near + ring_half_);
       }
-      for (std::uint32_t k = exception_begin_[near]; k < exception_begin_[near + 1]; ++k) {
-        const std::uint32_t v = exceptions_[k].target;
-        __builtin_prefetch(row + (v & ~kGhostBit) + (v >> 31) * local_n);
-      }
     }
     const std::uint32_t entry = due[i];
-    household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t,
-                    &blocks[(i % kBatch) * kBlocksAhead]);
+    const std::uint32_t local = entry / agents::kMaxGroups;
+    household_event(local, static_cast<int>(entry % agents::kMaxGroups), t,
+                    &blocks[(i % kBatch) * kBlocksAhead],
+                    network ? gathered_.data() + cursor : nullptr);
+    if (network) cursor += exception_begin_[local + 1] - exception_begin_[local];
   }
   resolve_purchase_draws();
   engine::LargeVector<std::uint32_t>().swap(bucket);  // release the month's memory
@@ -1757,7 +1808,8 @@ void Simulation::update_purchase_views() {
 }
 
 void Simulation::household_event(std::uint32_t local, int g, Tick t,
-                                 const engine::Philox4x32Counter* ahead) {
+                                 const engine::Philox4x32Counter* ahead,
+                                 const std::uint8_t* gathered) {
   // The household record is not read here (only by the rare general logit path):
   // the attitude factors, the municipality and seen_ (the last choices) hold what
   // the event needs, in smaller arrays.
@@ -1770,7 +1822,7 @@ void Simulation::household_event(std::uint32_t local, int g, Tick t,
 
   // End of life of the product: repair, resell/donate, separate collection or residual waste.
   NeighbourCounts seen;
-  neighbour_counts(local, g, seen);
+  neighbour_counts(local, g, seen, gathered);
   const auto& view = purchase_views_[idx(g)];
   const auto& eol_view = eol_views_[idx(g) * collection_effort_.size() + municipality_[local]];
   const auto& factors = attitude_factors_[local];

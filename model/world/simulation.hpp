@@ -146,7 +146,15 @@ class Simulation {
   };
   // One scan of the household's neighbours' packed choices gives both counts (public
   // for tests; the household events call it).
-  void neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out) const;
+  // `gathered`, if given, holds the packed choices of the household's exception
+  // targets in exception order (gather_exception_choices), read instead of seen_.
+  void neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out,
+                        const std::uint8_t* gathered = nullptr) const;
+  // The counts of the events `due` (entries local * kMaxGroups + group, ascending)
+  // as phase_consumers computes them: one gather of the exception targets' choices
+  // for all of them, then neighbour_counts per event from the gathered bytes (for
+  // tests; network only).
+  std::vector<NeighbourCounts> gathered_neighbour_counts(std::span<const std::uint32_t> due);
   // A local household's record: its last_choice and last_eol are those of set-up or
   // restore; last_choices() gives the current ones.
   const agents::Household& household(std::uint32_t local) const { return households_[local]; }
@@ -265,11 +273,13 @@ class Simulation {
   // Decision helpers.
   void review_company(agents::Company& c, std::size_t index, engine::Tick t);
   void form_chain_projects(int group);
+  // Fills gathered_ for the month's due events (sorted entries), see gathered_.
+  void gather_exception_choices(std::span<const std::uint32_t> due);
   // `ahead`: the event's first random blocks, computed in a batch by
   // phase_consumers: kPurchaseBlocks of its purchase stream, then the first block
-  // of its shop stream.
+  // of its shop stream. `gathered`: its exceptions' bytes in gathered_ (or null).
   void household_event(std::uint32_t local, int group, engine::Tick t,
-                       const engine::Philox4x32Counter* ahead);
+                       const engine::Philox4x32Counter* ahead, const std::uint8_t* gathered);
   static constexpr std::uint32_t kPurchaseBlocks = 2;
   static constexpr std::size_t kBlocksAhead = kPurchaseBlocks + 1;
   // Draws the suppliers and shops of the tick's purchases and counts the orders.
@@ -415,6 +425,13 @@ class Simulation {
   // so that a neighbour scan reads one byte per edge from a compact array.
   engine::LargeVector<std::uint8_t> seen_;
   std::size_t seen_stride_ = 0;
+  // The month's gather of exception targets' packed choices (phase_consumers): per
+  // exception of the due events, in event order, its byte of seen_ (gathered_), read
+  // in address order through (position in seen_, exception number) pairs bucketed
+  // by position, so that the random reads of rewired neighbours become a sweep.
+  engine::LargeVector<std::uint32_t> gather_at_;
+  engine::LargeVector<std::uint64_t> gather_pairs_;
+  engine::LargeVector<std::uint8_t> gathered_;
   // Derived (rebuilt by rebuild_derived(), never saved): per local household its
   // attitude factors FactoredLogit::attitude_factor() for the purchase and the
   // end-of-life choice (attitudes never change; 0 where the logit is not usable).

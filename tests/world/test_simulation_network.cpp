@@ -125,6 +125,27 @@ TEST(SimulationNetwork, NeighbourCountsEqualTheNeighboursChoices) {
     // a swapped option).
     EXPECT_GT(seen_choices[0], 0u);
     EXPECT_GT(seen_choices[1], 0u);
+
+    // The month's gather (phase_consumers) gives the same counts, for every event and
+    // for a sparse month (every third entry, so that the events' exceptions do not
+    // follow each other in the arrays).
+    for (const std::uint32_t step : {1u, 3u}) {
+      std::vector<std::uint32_t> due;
+      for (std::uint32_t i = 0; i < sim.local_households(); ++i)
+        for (std::size_t g = 0; g < groups; ++g)
+          if ((i * groups + g) % step == 0)
+            due.push_back(i * agents::kMaxGroups + static_cast<std::uint32_t>(g));
+      const auto gathered = sim.gathered_neighbour_counts(due);
+      ASSERT_EQ(gathered.size(), due.size());
+      for (std::size_t e = 0; e < due.size(); ++e) {
+        Simulation::NeighbourCounts direct;
+        sim.neighbour_counts(due[e] / agents::kMaxGroups,
+                             static_cast<int>(due[e] % agents::kMaxGroups), direct);
+        ASSERT_EQ(gathered[e].purchase, direct.purchase) << "entry " << due[e] << " step " << step;
+        ASSERT_EQ(gathered[e].eol, direct.eol) << "entry " << due[e] << " step " << step;
+        ASSERT_EQ(gathered[e].purchase_total, direct.purchase_total);
+      }
+    }
   }
 }
 
