@@ -84,17 +84,16 @@ class RandomStream {
     return block_[used_++];
   }
 
-  std::uint64_t next_u64() {
+  [[gnu::always_inline]] std::uint64_t next_u64() {
     // The same two words as two next_u32() calls; one bounds check when both are
-    // in the block (the usual case), so the call inlines into the draws.
-    if (used_ <= 2) {
+    // in the block (the usual case), which is inlined into the draws.
+    if (used_ <= 2) [[likely]] {
       const std::uint64_t hi = block_[used_];
       const std::uint64_t lo = block_[used_ + 1];
       used_ += 2;
       return (hi << 32) | lo;
     }
-    const std::uint64_t hi = next_u32();
-    return (hi << 32) | next_u32();
+    return next_u64_across();
   }
 
   // Maps 64 random bits to the open interval (0, 1): the top 52 bits give the
@@ -106,7 +105,7 @@ class RandomStream {
   }
 
   // Uniform on the open interval (0, 1), 52 random bits.
-  double uniform() { return open_unit(next_u64()); }
+  [[gnu::always_inline]] double uniform() { return open_unit(next_u64()); }
 
   // Uniform integer in [0, n), exactly unbiased for every n >= 1: 64-bit draws
   // below 2^64 mod n are rejected so the rest split evenly into n residues.
@@ -149,6 +148,11 @@ class RandomStream {
   }
 
  private:
+  // next_u64() where the two words are not both in the block (out of line).
+  [[gnu::noinline]] std::uint64_t next_u64_across() {
+    const std::uint64_t hi = next_u32();
+    return (hi << 32) | next_u32();
+  }
   // The next block from those computed beforehand (inline: it is a copy).
   void take_ahead() {
     block_ = *ahead_++;

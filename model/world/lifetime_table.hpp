@@ -33,7 +33,7 @@ class RoundedWeibull {
   // beyond the table. The simulation's tables are one month longer than its horizon
   // and it schedules nothing at or beyond the horizon, so a capped draw schedules
   // exactly what months(u) would.
-  long long months_capped(double u) const { return lookup<true>(u); }
+  [[gnu::always_inline]] long long months_capped(double u) const { return lookup<true>(u); }
 
   // The table's length when it holds all `table_months` thresholds; otherwise (it
   // ended where thresholds fall below any uniform draw) no cap.
