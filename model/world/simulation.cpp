@@ -55,8 +55,8 @@ int bits_below(std::uint64_t limit) {
 }
 
 // Sorts `keys` ascending (LSD radix, 11 bits a pass) using `scratch`; every key
-// is below 2^bits. With first_bit > 0 only bits first_bit.. count, and keys equal
-// there keep their order. Returns the sorted keys (in one of the two).
+// is below 2^bits. With first_bit > 0 only the bits from first_bit up count, and
+// keys equal in those keep their order. Returns the sorted keys (in one of the two).
 template <typename Key, typename KeyAlloc, typename ScratchAlloc>
 std::span<const Key> radix_sort(std::vector<Key, KeyAlloc>& keys,
                                 std::vector<Key, ScratchAlloc>& scratch, int bits,
@@ -1533,9 +1533,10 @@ void Simulation::phase_consumers(Tick t) {
   key_bits_ = bits_below(std::uint64_t{order_counts_.size()});
   update_purchase_views();
   // Software prefetch (no effect on results), in three stages so that each load
-  // finds its line in cache: the household record and
-  // its exception offsets kFar events ahead, the exceptions kMid ahead, and the
-  // packed choices of the neighbours kNear ahead.
+  // finds its line in cache: the attitude factors, the municipality and the
+  // exception offsets kFar events ahead, the exceptions kMid ahead, and the ring
+  // window's packed choices kNear ahead. The exception targets' choices come from
+  // the month's gather (gathered_), read in event order.
   constexpr std::size_t kFar = 24;
   constexpr std::size_t kMid = 12;
   constexpr std::size_t kNear = 6;
