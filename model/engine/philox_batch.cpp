@@ -118,21 +118,20 @@ StreamBatch::StreamBatch(std::uint64_t seed, std::uint32_t tick, Purpose purpose
 void StreamBatch::fill(std::uint64_t first, std::size_t count) {
   first_ = first;
   ids_.clear();
-  counters_.resize(count * ahead_);
-  blocks_.resize(count * ahead_);
-  for (std::size_t i = 0; i < count; ++i)
-    for (std::uint32_t b = 0; b < ahead_; ++b)
-      counters_[i * ahead_ + b] = RandomStream::counter(first + i, tick_, purpose_, b);
-  philox4x32_10_many(counters_, RandomStream::key(seed_), blocks_);
+  compute(count);
 }
 
 void StreamBatch::fill(std::span<const std::uint64_t> ids) {
   ids_.assign(ids.begin(), ids.end());
-  counters_.resize(ids.size() * ahead_);
-  blocks_.resize(ids.size() * ahead_);
-  for (std::size_t i = 0; i < ids.size(); ++i)
+  compute(ids.size());
+}
+
+void StreamBatch::compute(std::size_t count) {
+  counters_.resize(count * ahead_);
+  blocks_.resize(count * ahead_);
+  for (std::size_t i = 0; i < count; ++i)
     for (std::uint32_t b = 0; b < ahead_; ++b)
-      counters_[i * ahead_ + b] = RandomStream::counter(ids[i], tick_, purpose_, b);
+      counters_[i * ahead_ + b] = RandomStream::counter(id(i), tick_, purpose_, b);
   philox4x32_10_many(counters_, RandomStream::key(seed_), blocks_);
 }
 

@@ -40,11 +40,14 @@ class StreamBatch {
   // The stream of agent first + i, or ids[i] (i < count of the last fill); it reads
   // this batch's blocks, so it must not be used after the next fill().
   RandomStream stream(std::size_t i) const {
-    return RandomStream(seed_, ids_.empty() ? first_ + i : ids_[i], tick_, purpose_,
-                        &blocks_[i * ahead_], ahead_);
+    return RandomStream(seed_, id(i), tick_, purpose_, &blocks_[i * ahead_], ahead_);
   }
 
  private:
+  std::uint64_t id(std::size_t i) const { return ids_.empty() ? first_ + i : ids_[i]; }
+  // Computes the blocks of the last fill's `count` agents.
+  void compute(std::size_t count);
+
   std::uint64_t seed_;
   std::uint32_t tick_;
   Purpose purpose_;

@@ -963,7 +963,7 @@ void Simulation::rebuild_derived() {
 }
 
 void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out,
-                                  const std::uint8_t* gathered) const {
+                                  const std::uint8_t*& gathered) const {
   out = {};
   if (params_.global_mixing) {
     for (int k = 0; k < kOpt; ++k) {
@@ -979,8 +979,6 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
   out.purchase_total = out.eol_total = 2 * std::uint64_t{ring_half_};
   // Ghost entries (kGhostBit set) index past the local households.
   const std::uint8_t* row = seen_.data() + idx(group) * seen_stride_;
-  const auto local_n = static_cast<std::uint32_t>(households_.size());
-  const auto seen_at = [&](std::uint32_t v) { return row[(v & ~kGhostBit) + (v >> 31) * local_n]; };
   const bool window = windowed(local);
   // Four 16-bit counters per 64-bit register (build_network keeps the degree below
   // 2^16): no store-to-load chain. An exception takes back its window entry after
@@ -1029,8 +1027,9 @@ void Simulation::neighbour_counts(std::uint32_t local, int group, NeighbourCount
       acc_choice -= std::uint64_t{1} << ((seen & 3u) * 16u);
       acc_eol -= std::uint64_t{1} << ((seen >> 2) * 16u);
     }
-    add(gathered != nullptr ? gathered[k - b] : seen_at(x.target));
+    add(gathered != nullptr ? gathered[k - b] : row[seen_offset(x.target)]);
   }
+  if (gathered != nullptr) gathered += e - b;
   for (std::size_t k = 0; k < out.purchase.size(); ++k) {
     out.purchase[k] = (acc_choice >> (16 * k)) & 0xFFFFu;
     out.eol[k] = (acc_eol >> (16 * k)) & 0xFFFFu;
@@ -1473,7 +1472,6 @@ void Simulation::gather_exception_choices(std::span<const std::uint32_t> due) {
   // pass), so each bucket's reads stay within a region that fits in cache, and the
   // bytes are then written to gathered_ in event order. The same bytes as reading
   // seen_ per event; only the order of the reads changes.
-  const auto local_n = static_cast<std::uint32_t>(households_.size());
   if (seen_.size() > 0xFFFFFFFFu)
     throw std::length_error("gather_exception_choices: more than 2^32 bytes of choices");
   gather_at_.clear();
@@ -1482,8 +1480,7 @@ void Simulation::gather_exception_choices(std::span<const std::uint32_t> due) {
     const std::size_t base = static_cast<std::size_t>(entry % agents::kMaxGroups) * seen_stride_;
     for (std::uint32_t k = exception_begin_[local]; k < exception_begin_[local + 1]; ++k) {
       const std::uint32_t v = exceptions_[k].target;
-      gather_at_.push_back(
-          static_cast<std::uint32_t>(base + (v & ~kGhostBit) + (v >> 31) * local_n));
+      gather_at_.push_back(static_cast<std::uint32_t>(base + seen_offset(v)));
     }
   }
   const std::size_t n = gather_at_.size();
@@ -1507,13 +1504,10 @@ std::vector<Simulation::NeighbourCounts> Simulation::gathered_neighbour_counts(
     std::span<const std::uint32_t> due) {
   gather_exception_choices(due);
   std::vector<NeighbourCounts> counts(due.size());
-  std::size_t cursor = 0;
-  for (std::size_t i = 0; i < due.size(); ++i) {
-    const std::uint32_t local = due[i] / agents::kMaxGroups;
-    neighbour_counts(local, static_cast<int>(due[i] % agents::kMaxGroups), counts[i],
-                     gathered_.data() + cursor);
-    cursor += exception_begin_[local + 1] - exception_begin_[local];
-  }
+  const std::uint8_t* gathered = gathered_.data();
+  for (std::size_t i = 0; i < due.size(); ++i)
+    neighbour_counts(due[i] / agents::kMaxGroups, static_cast<int>(due[i] % agents::kMaxGroups),
+                     counts[i], gathered);
   return counts;
 }
 
@@ -1542,7 +1536,7 @@ void Simulation::phase_consumers(Tick t) {
   constexpr std::size_t kNear = 6;
   const bool network = !params_.global_mixing && ring_half_ > 0;
   if (network) gather_exception_choices(due);
-  std::size_t cursor = 0;  // the next event's exceptions in gathered_
+  const std::uint8_t* gathered = network ? gathered_.data() : nullptr;  // the next event's
   pending_draws_.resize(params_.groups.size() * kOpt);
   // The random blocks an event usually needs (two of its purchase stream, one of
   // its shop stream) are computed for kBatch events at a time, in SIMD lanes.
@@ -1587,11 +1581,8 @@ void Simulation::phase_consumers(Tick t) {
       }
     }
     const std::uint32_t entry = due[i];
-    const std::uint32_t local = entry / agents::kMaxGroups;
-    household_event(local, static_cast<int>(entry % agents::kMaxGroups), t,
-                    &blocks[(i % kBatch) * kBlocksAhead],
-                    network ? gathered_.data() + cursor : nullptr);
-    if (network) cursor += exception_begin_[local + 1] - exception_begin_[local];
+    household_event(entry / agents::kMaxGroups, static_cast<int>(entry % agents::kMaxGroups), t,
+                    &blocks[(i % kBatch) * kBlocksAhead], gathered);
   }
   resolve_purchase_draws();
   engine::LargeVector<std::uint32_t>().swap(bucket);  // release the month's memory
@@ -1810,7 +1801,7 @@ void Simulation::update_purchase_views() {
 
 void Simulation::household_event(std::uint32_t local, int g, Tick t,
                                  const engine::Philox4x32Counter* ahead,
-                                 const std::uint8_t* gathered) {
+                                 const std::uint8_t*& gathered) {
   // The household record is not read here (only by the rare general logit path):
   // the attitude factors, the municipality and seen_ (the last choices) hold what
   // the event needs, in smaller arrays.

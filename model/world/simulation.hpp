@@ -146,10 +146,15 @@ class Simulation {
   };
   // One scan of the household's neighbours' packed choices gives both counts (public
   // for tests; the household events call it).
-  // `gathered`, if given, holds the packed choices of the household's exception
-  // targets in exception order (gather_exception_choices), read instead of seen_.
+  // `gathered`, if not null, points at the packed choices of the household's
+  // exception targets in exception order (gather_exception_choices), read instead
+  // of seen_ and passed over (it then points at the next event's).
   void neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out,
-                        const std::uint8_t* gathered = nullptr) const;
+                        const std::uint8_t*& gathered) const;
+  void neighbour_counts(std::uint32_t local, int group, NeighbourCounts& out) const {
+    const std::uint8_t* direct = nullptr;
+    neighbour_counts(local, group, out, direct);
+  }
   // The counts of the events `due` (entries local * kMaxGroups + group, ascending)
   // as phase_consumers computes them: one gather of the exception targets' choices
   // for all of them, then neighbour_counts per event from the gathered bytes (for
@@ -277,9 +282,9 @@ class Simulation {
   void gather_exception_choices(std::span<const std::uint32_t> due);
   // `ahead`: the event's first random blocks, computed in a batch by
   // phase_consumers: kPurchaseBlocks of its purchase stream, then the first block
-  // of its shop stream. `gathered`: its exceptions' bytes in gathered_ (or null).
+  // of its shop stream. `gathered`: as for neighbour_counts.
   void household_event(std::uint32_t local, int group, engine::Tick t,
-                       const engine::Philox4x32Counter* ahead, const std::uint8_t* gathered);
+                       const engine::Philox4x32Counter* ahead, const std::uint8_t*& gathered);
   static constexpr std::uint32_t kPurchaseBlocks = 2;
   static constexpr std::size_t kBlocksAhead = kPurchaseBlocks + 1;
   // Draws the suppliers and shops of the tick's purchases and counts the orders.
@@ -391,6 +396,11 @@ class Simulation {
   // kGhostBit are local indices, others ghost slots. Only ~1 in 10 edges is
   // stored, so a neighbour scan reads the window bytes of seen_ and a short list.
   static constexpr std::uint32_t kGhostBit = 0x80000000u;
+  // The place in a row of seen_ of an exception target v (local index, or ghost slot
+  // past the local households).
+  std::size_t seen_offset(std::uint32_t v) const {
+    return (v & ~kGhostBit) + (v >> 31) * households_.size();
+  }
   struct NeighbourException {
     std::uint32_t replaced;  // the window entry it replaces (windowed households)
     std::uint32_t target;
